@@ -1,0 +1,72 @@
+/**
+ * Environment configuration: each service declares a zod schema over the variables it reads,
+ * and parses `process.env` once at its entry point.
+ *
+ * A secret variable `X` may instead be given as `X_FILE`, a path to a file holding the value
+ * (how the deploy targets deliver secrets); trailing newlines in the file are dropped.
+ */
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { ConfigError } from "./errors.js";
+
+export type Env = Record<string, string | undefined>;
+
+/**
+ * Resolves `X_FILE` for each named secret into `X`. Setting both is an error, since it is
+ * ambiguous which one the operator meant.
+ */
+export function resolveSecretFiles(env: Env, secretNames: readonly string[]): Env {
+  const resolved: Env = { ...env };
+  for (const name of secretNames) {
+    const filePath = env[`${name}_FILE`];
+    if (filePath === undefined || filePath === "") continue;
+    if (env[name] !== undefined && env[name] !== "") {
+      throw new ConfigError(`${name} and ${name}_FILE are both set: set only one of them`);
+    }
+    try {
+      resolved[name] = readFileSync(filePath, "utf8").replace(/\r?\n$/, "");
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+      throw new ConfigError(`${name}_FILE=${filePath} cannot be read (${reason}): point it at a readable file`);
+    }
+  }
+  return resolved;
+}
+
+/**
+ * Parses the environment with `schema`. Empty strings count as unset, so `X=` in a shell
+ * falls back to the default. The first problem becomes one line naming the variable.
+ */
+export function parseEnv<S extends z.ZodObject>(
+  schema: S,
+  env: Env,
+  options: { secrets?: readonly string[] } = {},
+): z.infer<S> {
+  const withSecrets = resolveSecretFiles(env, options.secrets ?? []);
+  const relevant: Env = {};
+  for (const key of Object.keys(schema.shape)) {
+    const value = withSecrets[key];
+    if (value !== undefined && value !== "") relevant[key] = value;
+  }
+  const result = schema.safeParse(relevant);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const variable = String(issue.path[0] ?? "environment");
+  const shown = options.secrets?.includes(variable) ? "" : describeValue(relevant[variable]);
+  throw new ConfigError(`${variable}${shown}: ${issue.message}`);
+}
+
+function describeValue(value: string | undefined): string {
+  return value === undefined ? " is not set" : `=${JSON.stringify(value)}`;
+}
+
+/** Common zod field helpers for environment variables. */
+export const envField = {
+  port: (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback),
+  boolean: (fallback: boolean) =>
+    z
+      .enum(["true", "false", "1", "0"], { message: "expected true or false" })
+      .transform((v) => v === "true" || v === "1")
+      .default(fallback),
+  url: () => z.url({ message: "expected an http(s) URL" }),
+};

@@ -1,0 +1,21 @@
+/**
+ * Base error for every QuantMind area. `code` is stable: clients and tests match on it,
+ * so a code is never renamed once it ships.
+ */
+export class QuantMindError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A configuration value is missing or invalid; the message names the variable and what to do. */
+export class ConfigError extends QuantMindError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("CONFIG_INVALID", message, options);
+  }
+}

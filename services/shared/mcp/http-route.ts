@@ -1,0 +1,40 @@
+/**
+ * Stateless Streamable HTTP for MCP: every POST gets a fresh server and transport, so concurrent
+ * requests never share state and any replica can answer any request.
+ * GET (server-initiated streams) and DELETE (session end) have no meaning without sessions: 405.
+ */
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import type { Handler } from "hono";
+
+export const MCP_ALLOWED_METHODS = "POST, OPTIONS";
+
+/** Builds the MCP server for one request. */
+export type McpServerFactory = () => McpServer;
+
+/** The POST handler: one server and one transport per request, closed once the reply is built. */
+export function mcpPostHandler(createServer: McpServerFactory): Handler {
+  return async (c) => {
+    const server = createServer();
+    const transport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: true,
+    });
+    try {
+      await server.connect(transport);
+      return await transport.handleRequest(c.req.raw);
+    } finally {
+      // With JSON responses the body is complete once handleRequest resolves.
+      await server.close();
+    }
+  };
+}
+
+/** The answer to GET and DELETE on the MCP path. */
+export const mcpMethodNotAllowed: Handler = (c) => {
+  c.header("Allow", MCP_ALLOWED_METHODS);
+  return c.json(
+    { jsonrpc: "2.0", error: { code: -32000, message: "Method not allowed: this server is stateless, use POST" }, id: null },
+    405,
+  );
+};

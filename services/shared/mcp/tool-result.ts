@@ -1,0 +1,43 @@
+/**
+ * Tool results in the shape every QuantMind tool returns: a text block for clients that read
+ * text, plus `structuredContent` for clients that read data. Failures are results too
+ * (`isError: true`, stable code first in the text), never thrown protocol errors.
+ */
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { Logger } from "pino";
+import { QuantMindError } from "../errors.js";
+
+/** A successful result; `text` defaults to the data as indented JSON. */
+export function toolSuccess(data: Record<string, unknown>, text?: string): CallToolResult {
+  return {
+    content: [{ type: "text", text: text ?? JSON.stringify(data, null, 2) }],
+    structuredContent: data,
+  };
+}
+
+/** A failed result; the text starts with the error's stable code, e.g. `NOT_FOUND: ...`. */
+export function toolFailure(code: string, message: string): CallToolResult {
+  return {
+    content: [{ type: "text", text: `${code}: ${message}` }],
+    structuredContent: { error: { code, message } },
+    isError: true,
+  };
+}
+
+/**
+ * Runs a tool body and converts what it throws: a `QuantMindError` keeps its code and message;
+ * anything else is logged and masked as `INTERNAL`, since its message may carry internals.
+ */
+export async function runTool(
+  logger: Logger | undefined,
+  tool: string,
+  body: () => Promise<CallToolResult>,
+): Promise<CallToolResult> {
+  try {
+    return await body();
+  } catch (error) {
+    if (error instanceof QuantMindError) return toolFailure(error.code, error.message);
+    logger?.error({ err: error, tool }, "tool failed with an unexpected error");
+    return toolFailure("INTERNAL", `${tool} failed unexpectedly; the server log has the details`);
+  }
+}
