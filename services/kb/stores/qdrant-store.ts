@@ -1,0 +1,351 @@
+/**
+ * The Qdrant vector store, used when QDRANT_URL is set.
+ *
+ * Model and dimension live in a companion collection `<name>__meta` holding one point (id 1,
+ * 1-dim vector) whose payload is `{ model, dimension, createdAt, lastIndexedAt }`. Collection
+ * `metadata` (Qdrant >= 1.16) would be tidier, but this client's createCollection drops the field
+ * and older servers ignore it silently, so the mismatch check would quietly switch off; a point
+ * works on every server version. The meta is written before the collection is created: a crash in
+ * between leaves meta without a collection, which the next ensureCollection overwrites.
+ */
+import { QdrantClient } from "@qdrant/js-client-rest";
+import { z } from "zod";
+import { BackendUnavailableError, CollectionMissingError, EmbeddingMismatchError, StoreCorruptError } from "../errors.js";
+import { assertCollectionName } from "./collection-name.js";
+import { ChunkPayloadSchema } from "./payload-schema.js";
+import { describeQdrantError, isTransientQdrantError, statusOf } from "./qdrant-errors.js";
+import { retry } from "./retry.js";
+import type {
+  ArticleHit,
+  ArticleSearchOptions,
+  CategoryCount,
+  CollectionMeta,
+  IndexedArticle,
+  StoredPoint,
+  StoreStats,
+  VectorStore,
+} from "./vector-store.js";
+
+/** Options of the Qdrant store. */
+export interface QdrantStoreOptions {
+  /** Base URL of Qdrant's REST API (QDRANT_URL), e.g. http://qdrant:6333. */
+  url: string;
+  /** Sent as the `api-key` header when set (QDRANT_API_KEY). */
+  apiKey?: string;
+  /** Collection name: letters, digits, `-`, `_`; must not end in `__meta`. */
+  collection: string;
+  /** Points per upsert request. Default 256. */
+  batchSize?: number;
+  /** Tries per request, the first included. Default 4. */
+  retryAttempts?: number;
+  /** Backoff before the second try, doubling after. Default 200 ms. */
+  retryBaseDelayMs?: number;
+  /** Per-request timeout. Default 30 s. */
+  timeoutMs?: number;
+}
+
+const META_SUFFIX = "__meta";
+const META_POINT_ID = 1;
+const CHUNK0 = { must: [{ key: "chunkIndex", match: { value: 0 } }] };
+/** Facet values returned at most; far above any realistic number of categories. */
+const FACET_LIMIT = 10_000;
+const SCROLL_PAGE = 1000;
+
+const MetaPayloadSchema = z.object({
+  model: z.string(),
+  dimension: z.number().int().positive(),
+  lastIndexedAt: z.string().optional(),
+});
+type MetaPayload = z.infer<typeof MetaPayloadSchema>;
+
+interface CallOptions<T> {
+  /** Value to return when Qdrant answers 404 (collection absent) instead of failing. */
+  ifNotFound?: () => T;
+}
+
+export class QdrantVectorStore implements VectorStore {
+  readonly backend = "qdrant" as const;
+  readonly collection: string;
+  private readonly metaCollection: string;
+  private readonly client: QdrantClient;
+  private readonly displayUrl: string;
+  private readonly apiKey: string | undefined;
+  private readonly batchSize: number;
+  private readonly attempts: number;
+  private readonly baseDelayMs: number;
+  /** Known once ensureCollection ran or meta was read; used to check vector dimensions locally. */
+  private meta: CollectionMeta | undefined;
+
+  constructor(options: QdrantStoreOptions) {
+    assertCollectionName(options.collection);
+    if (options.collection.endsWith(META_SUFFIX)) {
+      throw new TypeError(`collection name ${JSON.stringify(options.collection)} must not end in ${META_SUFFIX}`);
+    }
+    this.collection = options.collection;
+    this.metaCollection = `${options.collection}${META_SUFFIX}`;
+    this.apiKey = options.apiKey;
+    this.batchSize = options.batchSize ?? 256;
+    this.attempts = options.retryAttempts ?? 4;
+    this.baseDelayMs = options.retryBaseDelayMs ?? 200;
+    const shown = new URL(options.url);
+    shown.username = "";
+    shown.password = "";
+    this.displayUrl = shown.toString().replace(/\/$/, "");
+    this.client = new QdrantClient({
+      url: options.url,
+      ...(options.apiKey !== undefined ? { apiKey: options.apiKey } : {}),
+      timeout: options.timeoutMs ?? 30_000,
+      // The version probe is a fire-and-forget request that only logs; skip it.
+      checkCompatibility: false,
+    });
+  }
+
+  async ensureCollection(meta: CollectionMeta): Promise<void> {
+    const exists = await this.exists(this.collection);
+    const stored = await this.readMeta();
+    if (exists) {
+      if (!stored) {
+        throw new EmbeddingMismatchError(
+          `Qdrant collection ${JSON.stringify(this.collection)} exists but records no embedding model (no point in ${this.metaCollection}), ` +
+            `so its vectors cannot be trusted to match ${JSON.stringify(meta.model)} (${meta.dimension} dims); ` +
+            `index into a new collection (set KB_COLLECTION) or delete collection ${this.collection} and run \`quantmind index\` again`,
+        );
+      }
+      if (stored.model !== meta.model || stored.dimension !== meta.dimension) {
+        throw new EmbeddingMismatchError(
+          `Qdrant collection ${JSON.stringify(this.collection)} was built with model ${JSON.stringify(stored.model)} (${stored.dimension} dims) ` +
+            `but the configured embedder is ${JSON.stringify(meta.model)} (${meta.dimension} dims); ` +
+            `index into a new collection (set KB_COLLECTION) or delete collection ${this.collection} and run \`quantmind index\` again`,
+        );
+      }
+      this.meta = { model: stored.model, dimension: stored.dimension };
+      return;
+    }
+    if (!(await this.exists(this.metaCollection))) {
+      await this.call(`create collection ${this.metaCollection}`, (c) =>
+        c.createCollection(this.metaCollection, { vectors: { size: 1, distance: "Cosine" } }),
+      );
+    }
+    const payload = { model: meta.model, dimension: meta.dimension, createdAt: new Date().toISOString() };
+    await this.call(`record the meta of ${this.collection}`, (c) =>
+      c.upsert(this.metaCollection, { wait: true, points: [{ id: META_POINT_ID, vector: [1], payload }] }),
+    );
+    await this.call(`create collection ${this.collection}`, (c) =>
+      c.createCollection(this.collection, { vectors: { size: meta.dimension, distance: "Cosine" } }),
+    );
+    for (const [field_name, field_schema] of [
+      ["path", "keyword"],
+      ["categories", "keyword"],
+      ["chunkIndex", "integer"],
+    ] as const) {
+      await this.call(`create the ${field_name} index`, (c) =>
+        c.createPayloadIndex(this.collection, { field_name, field_schema, wait: true }),
+      );
+    }
+    this.meta = { ...meta };
+  }
+
+  async getCollectionMeta(): Promise<CollectionMeta | undefined> {
+    if (!(await this.exists(this.collection))) return undefined;
+    const stored = await this.readMeta();
+    return stored ? { model: stored.model, dimension: stored.dimension } : undefined;
+  }
+
+  async upsert(points: StoredPoint[]): Promise<void> {
+    const { dimension, model } = await this.requireMeta();
+    const bad = points.find((p) => p.vector.length !== dimension);
+    if (bad) {
+      throw new EmbeddingMismatchError(
+        `point ${bad.id} (${bad.payload.path}#${bad.payload.chunkIndex}) has a ${bad.vector.length}-dim vector; ` +
+          `collection ${JSON.stringify(this.collection)} holds ${dimension}-dim vectors of ${JSON.stringify(model)}`,
+      );
+    }
+    for (let i = 0; i < points.length; i += this.batchSize) {
+      const batch = points.slice(i, i + this.batchSize).map((p) => ({
+        id: p.id,
+        vector: Array.from(p.vector),
+        payload: { ...p.payload },
+      }));
+      await this.call(`upsert ${batch.length} points`, (c) => c.upsert(this.collection, { wait: true, points: batch }));
+    }
+  }
+
+  async deleteArticles(paths: string[]): Promise<void> {
+    await this.requireMeta();
+    for (let i = 0; i < paths.length; i += this.batchSize) {
+      const any = paths.slice(i, i + this.batchSize);
+      await this.call(`delete ${any.length} articles`, (c) =>
+        c.delete(this.collection, { wait: true, filter: { must: [{ key: "path", match: { any } }] } }),
+      );
+    }
+  }
+
+  async deleteChunksFrom(path: string, fromChunkIndex: number): Promise<void> {
+    await this.requireMeta();
+    const filter = {
+      must: [
+        { key: "path", match: { value: path } },
+        { key: "chunkIndex", range: { gte: fromChunkIndex } },
+      ],
+    };
+    await this.call(`delete stale chunks of ${path}`, (c) => c.delete(this.collection, { wait: true, filter }));
+  }
+
+  async searchArticles(vector: Float32Array, options: ArticleSearchOptions): Promise<ArticleHit[]> {
+    const meta = this.meta ?? (await this.getCollectionMeta());
+    if (!meta) return [];
+    this.meta = meta;
+    if (vector.length !== meta.dimension) {
+      throw new EmbeddingMismatchError(
+        `query vector has ${vector.length} dims; collection ${JSON.stringify(this.collection)} holds ${meta.dimension}-dim vectors of ${JSON.stringify(meta.model)}`,
+      );
+    }
+    if (options.limit <= 0) return [];
+    const filter =
+      options.category === undefined ? undefined : { must: [{ key: "categories", match: { value: options.category } }] };
+    const result = await this.call(
+      "search",
+      (c) =>
+        c.queryGroups(this.collection, {
+          query: Array.from(vector),
+          group_by: "path",
+          group_size: 1,
+          limit: options.limit,
+          with_payload: true,
+          ...(filter ? { filter } : {}),
+        }),
+      { ifNotFound: () => ({ groups: [] }) },
+    );
+    const hits = result.groups.flatMap((group) => {
+      const hit = group.hits[0];
+      return hit ? [{ id: String(hit.id), score: hit.score, payload: this.parsePayload(hit.id, hit.payload) }] : [];
+    });
+    const byPath = (a: ArticleHit, b: ArticleHit) => (a.payload.path < b.payload.path ? -1 : a.payload.path > b.payload.path ? 1 : 0);
+    return hits.sort((a, b) => b.score - a.score || byPath(a, b));
+  }
+
+  async indexedArticles(): Promise<Map<string, IndexedArticle>> {
+    const articles = new Map<string, IndexedArticle>();
+    let offset: string | number | Record<string, unknown> | null | undefined;
+    do {
+      const page = await this.call(
+        "list indexed articles",
+        (c) =>
+          c.scroll(this.collection, {
+            filter: CHUNK0,
+            limit: SCROLL_PAGE,
+            with_payload: ["path", "contentHash", "chunkCount"],
+            with_vector: false,
+            ...(offset !== undefined && offset !== null ? { offset: offset as string | number } : {}),
+          }),
+        { ifNotFound: () => ({ points: [], next_page_offset: null }) },
+      );
+      for (const point of page.points) {
+        const parsed = ChunkPayloadSchema.pick({ path: true, contentHash: true, chunkCount: true }).safeParse(point.payload);
+        if (!parsed.success) throw this.malformed(point.id, parsed.error.message);
+        articles.set(parsed.data.path, { contentHash: parsed.data.contentHash, chunkCount: parsed.data.chunkCount });
+      }
+      offset = page.next_page_offset;
+    } while (offset !== undefined && offset !== null);
+    return articles;
+  }
+
+  async stats(): Promise<StoreStats> {
+    const absent = () => ({ count: 0 });
+    const points = await this.call("count points", (c) => c.count(this.collection, { exact: true }), { ifNotFound: absent });
+    const articles = await this.call("count articles", (c) => c.count(this.collection, { filter: CHUNK0, exact: true }), {
+      ifNotFound: absent,
+    });
+    const stats: StoreStats = { points: points.count, articles: articles.count };
+    const meta = await this.readMeta();
+    if (meta?.lastIndexedAt !== undefined) stats.lastIndexedAt = meta.lastIndexedAt;
+    return stats;
+  }
+
+  async listCategories(): Promise<CategoryCount[]> {
+    const result = await this.call(
+      "count articles per category",
+      (c) => c.facet(this.collection, { key: "categories", filter: CHUNK0, limit: FACET_LIMIT, exact: true }),
+      { ifNotFound: () => ({ hits: [] }) },
+    );
+    return result.hits
+      .map((hit) => ({ category: String(hit.value), articles: hit.count }))
+      .sort((a, b) => b.articles - a.articles || (a.category < b.category ? -1 : a.category > b.category ? 1 : 0));
+  }
+
+  async markIndexed(at: Date): Promise<void> {
+    await this.requireMeta();
+    await this.call(`record the index time of ${this.collection}`, (c) =>
+      c.setPayload(this.metaCollection, { wait: true, payload: { lastIndexedAt: at.toISOString() }, points: [META_POINT_ID] }),
+    );
+  }
+
+  /** Deletes the collection and its meta (tests, and operators starting over). */
+  async drop(): Promise<void> {
+    for (const name of [this.collection, this.metaCollection]) {
+      await this.call(`delete collection ${name}`, (c) => c.deleteCollection(name), { ifNotFound: () => true });
+    }
+    this.meta = undefined;
+  }
+
+  /** Nothing to release: the client holds no connection beyond its keep-alive pool. */
+  async close(): Promise<void> {}
+
+  private async exists(name: string): Promise<boolean> {
+    const result = await this.call(`check collection ${name}`, (c) => c.collectionExists(name));
+    return result.exists;
+  }
+
+  private async readMeta(): Promise<MetaPayload | undefined> {
+    const points = await this.call(
+      `read the meta of ${this.collection}`,
+      (c) => c.retrieve(this.metaCollection, { ids: [META_POINT_ID], with_payload: true, with_vector: false }),
+      { ifNotFound: () => [] },
+    );
+    const point = points[0];
+    if (!point) return undefined;
+    const parsed = MetaPayloadSchema.safeParse(point.payload);
+    if (!parsed.success) throw this.malformed(point.id, parsed.error.message, this.metaCollection);
+    return parsed.data;
+  }
+
+  private async requireMeta(): Promise<CollectionMeta> {
+    this.meta ??= await this.getCollectionMeta();
+    if (!this.meta) throw new CollectionMissingError(this.collection);
+    return this.meta;
+  }
+
+  private parsePayload(id: string | number, payload: unknown) {
+    const parsed = ChunkPayloadSchema.safeParse(payload);
+    if (!parsed.success) throw this.malformed(id, parsed.error.message);
+    return parsed.data;
+  }
+
+  private malformed(id: string | number, detail: string, collection = this.collection): StoreCorruptError {
+    return new StoreCorruptError(
+      `point ${id} in Qdrant collection ${collection} has a malformed payload (${detail.slice(0, 200)}); re-index it with \`quantmind index\``,
+    );
+  }
+
+  /** One Qdrant request with retries; failures become BackendUnavailableError (never with the key). */
+  private async call<T>(what: string, fn: (client: QdrantClient) => Promise<T>, options: CallOptions<T> = {}): Promise<T> {
+    let attempts = 0;
+    try {
+      return await retry(
+        () => {
+          attempts++;
+          return fn(this.client);
+        },
+        { attempts: this.attempts, baseDelayMs: this.baseDelayMs, isRetryable: isTransientQdrantError },
+      );
+    } catch (error) {
+      if (statusOf(error) === 404 && options.ifNotFound) return options.ifNotFound();
+      let detail = describeQdrantError(error);
+      if (this.apiKey) detail = detail.split(this.apiKey).join("[redacted]");
+      const tries = attempts > 1 ? ` after ${attempts} attempts` : "";
+      throw new BackendUnavailableError(`Qdrant at ${this.displayUrl} (QDRANT_URL) failed to ${what}${tries}: ${detail}`, {
+        cause: error,
+      });
+    }
+  }
+}

@@ -1,0 +1,264 @@
+import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { CollectionMissingError, EmbeddingMismatchError, StoreCorruptError } from "../../../services/kb/errors.js";
+import { ConfigError } from "../../../services/shared/errors.js";
+import { EmbeddedVectorStore, openEmbeddedStore, type EmbeddedStoreOptions } from "../../../services/kb/stores/embedded-store.js";
+import { HnswIndex } from "../../../services/kb/stores/hnsw-index.js";
+import type { StoredPoint } from "../../../services/kb/stores/vector-store.js";
+import { chunk, describeVectorStoreSuite, vec } from "./vector-store-suite.js";
+
+async function tempHandle(extra: Partial<EmbeddedStoreOptions>) {
+  const dir = await mkdtemp(join(tmpdir(), "qm-embedded-"));
+  const options = { dir, collection: "suite", onWarning: () => {}, ...extra };
+  return {
+    store: await openEmbeddedStore(options),
+    reopen: () => openEmbeddedStore(options),
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+// Once with the default threshold (tiny sets are scored exactly), once forcing every search through HNSW.
+describeVectorStoreSuite("embedded, exact scoring", () => tempHandle({}));
+describeVectorStoreSuite("embedded, HNSW", () => tempHandle({ exactSearchThreshold: 0 }));
+
+/** mulberry32: a seeded PRNG so the random data sets are the same on every run. */
+function rng(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const DIM = 64;
+const META = { model: "random", dimension: DIM };
+
+function randomVector(next: () => number): Float32Array {
+  return Float32Array.from({ length: DIM }, () => next() * 2 - 1);
+}
+
+/** 3,000 one-chunk articles; every 10th in "small", 60% in "big". */
+function randomPoints(count: number, seed: number): StoredPoint[] {
+  const next = rng(seed);
+  return Array.from({ length: count }, (_, i) => {
+    const categories = [...(i % 10 === 0 ? ["small"] : []), ...(i % 5 < 3 ? ["big"] : [])];
+    const point = chunk(`p${i}.md`, 0, randomVector(next), { categories });
+    return point;
+  });
+}
+
+function cosine(a: Float32Array, b: Float32Array): number {
+  let dot = 0, na = 0, nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i]! * b[i]!;
+    na += a[i]! * a[i]!;
+    nb += b[i]! * b[i]!;
+  }
+  return dot / Math.sqrt(na * nb);
+}
+
+function bruteForce(points: StoredPoint[], query: Float32Array, limit: number, category?: string): string[] {
+  return points
+    .filter((p) => category === undefined || p.payload.categories.includes(category))
+    .map((p) => ({ path: p.payload.path, score: cosine(query, p.vector) }))
+    .sort((a, b) => b.score - a.score)
+    .slice(0, limit)
+    .map((p) => p.path);
+}
+
+async function recallAt10(store: EmbeddedVectorStore, points: StoredPoint[], category?: string): Promise<number> {
+  const next = rng(99);
+  let found = 0, wanted = 0;
+  for (let q = 0; q < 40; q++) {
+    const query = randomVector(next);
+    const truth = bruteForce(points, query, 10, category);
+    const hits = await store.searchArticles(query, { limit: 10, ...(category ? { category } : {}) });
+    expect(hits).toHaveLength(10);
+    if (category) expect(hits.every((h) => h.payload.categories.includes(category))).toBe(true);
+    for (const h of hits) expect(h.score).toBeCloseTo(cosine(query, points.find((p) => p.id === h.id)!.vector), 4);
+    found += hits.filter((h) => truth.includes(h.payload.path)).length;
+    wanted += truth.length;
+  }
+  return found / wanted;
+}
+
+describe("EmbeddedVectorStore (embedded only)", () => {
+  let dir: string;
+  const warnings: string[] = [];
+  const open = (extra: Partial<EmbeddedStoreOptions> = {}) =>
+    openEmbeddedStore({ dir, collection: "kb", onWarning: (m) => warnings.push(m), ...extra });
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), "qm-embedded-only-"));
+    warnings.length = 0;
+  });
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function seeded(extra: Partial<EmbeddedStoreOptions> = {}) {
+    const points = randomPoints(3000, 7);
+    const store = await open(extra);
+    await store.ensureCollection(META);
+    await store.upsert(points);
+    return { store, points };
+  }
+
+  it("HNSW agrees with brute force on 3,000 random 64-dim points (recall@10 >= 0.95)", async () => {
+    const { store, points } = await seeded({ exactSearchThreshold: 0 });
+    expect(await recallAt10(store, points)).toBeGreaterThanOrEqual(0.95);
+    await store.close();
+  });
+
+  it("scores a small category exactly and a broad one through HNSW, both filtered in the store", async () => {
+    const { store, points } = await seeded({ exactSearchThreshold: 500 });
+    const search = vi.spyOn(HnswIndex.prototype, "search");
+    const query = randomVector(rng(5));
+    // "small" has 300 points (<= 500): exact, so it must equal brute force exactly.
+    const small = await store.searchArticles(query, { limit: 10, category: "small" });
+    expect(search).not.toHaveBeenCalled();
+    expect(small.map((h) => h.payload.path)).toEqual(bruteForce(points, query, 10, "small"));
+    // "big" has 1,800 points: HNSW with the category as a filter.
+    expect(await recallAt10(store, points, "big")).toBeGreaterThanOrEqual(0.9);
+    expect(search).toHaveBeenCalled();
+    await store.close();
+  });
+
+  it("HNSW with a narrow filter still returns only, and enough of, the category", async () => {
+    const { store, points } = await seeded({ exactSearchThreshold: 0 });
+    expect(await recallAt10(store, points, "small")).toBeGreaterThanOrEqual(0.9);
+    await store.close();
+  });
+
+  it("widens the HNSW search when one article's chunks crowd out the rest", async () => {
+    const store = await open({ exactSearchThreshold: 0, oversample: 2 });
+    await store.ensureCollection({ model: "m", dimension: 8 });
+    // 60 chunks of crowd.md sit right on the query; the five others are further away.
+    const crowd = Array.from({ length: 60 }, (_, i) => chunk("crowd.md", i, vec(1, 0.001 * i), { chunkCount: 60 }));
+    const others = Array.from({ length: 5 }, (_, i) => chunk(`o${i}.md`, 0, vec(1, 1 + i)));
+    await store.upsert([...crowd, ...others]);
+    const hits = await store.searchArticles(vec(1), { limit: 4 });
+    expect(hits.map((h) => h.payload.path)).toEqual(["crowd.md", "o0.md", "o1.md", "o2.md"]);
+    await store.close();
+  });
+
+  it("loads the saved index after close and reopen, giving identical results without a rebuild", async () => {
+    const { store, points } = await seeded({ exactSearchThreshold: 0 });
+    const query = randomVector(rng(11));
+    const before = await store.searchArticles(query, { limit: 10 });
+    await store.close();
+    expect((await readdir(join(dir, "kb"))).sort()).toEqual(["collection.json", "hnsw-2.bin", "points-2.json", "vectors-2.f32"]);
+    const again = await open({ exactSearchThreshold: 0 });
+    expect(await again.searchArticles(query, { limit: 10 })).toEqual(before);
+    expect((await again.stats()).points).toBe(points.length);
+    expect(warnings).toEqual([]);
+    await again.close();
+  });
+
+  it("saves by itself after `autosaveEvery` pending changes", async () => {
+    const store = await open({ autosaveEvery: 100 });
+    await store.ensureCollection(META);
+    const points = randomPoints(250, 3);
+    for (let i = 0; i < points.length; i += 50) await store.upsert(points.slice(i, i + 50));
+    // Not closed: a second reader sees what the autosaves wrote (at 100 and 200 changes).
+    const reader = await open();
+    expect((await reader.stats()).points).toBe(200);
+    await store.close();
+  });
+
+  it("reuses the rows of deleted points", async () => {
+    const store = await open();
+    await store.ensureCollection({ model: "m", dimension: 8 });
+    await store.upsert(Array.from({ length: 10 }, (_, i) => chunk(`a${i}.md`, 0, vec(1, i))));
+    await store.deleteArticles(["a0.md", "a1.md", "a2.md", "a3.md", "a4.md"]);
+    await store.upsert(Array.from({ length: 5 }, (_, i) => chunk(`b${i}.md`, 0, vec(0, 0, 1, i))));
+    await store.close();
+    const file = JSON.parse(await readFile(join(dir, "kb", "collection.json"), "utf8"));
+    expect(file).toMatchObject({ rows: 10, points: 10, model: "m", dimension: 8, distance: "cosine", formatVersion: 1 });
+    const again = await open({ exactSearchThreshold: 0 });
+    const [hit] = await again.searchArticles(vec(0, 0, 1, 3), { limit: 1 });
+    expect(hit!.payload.path).toBe("b3.md");
+    expect(hit!.score).toBeCloseTo(1, 5);
+    await again.close();
+  });
+
+  describe("damaged files", () => {
+    async function saved(): Promise<{ points: StoredPoint[]; files: string[] }> {
+      const { store, points } = await seeded();
+      await store.close();
+      return { points, files: await readdir(join(dir, "kb")) };
+    }
+    const named = (files: string[], prefix: string) => join(dir, "kb", files.find((f) => f.startsWith(prefix))!);
+
+    it("a truncated vectors file is a StoreCorruptError naming it and the fix", async () => {
+      const { files } = await saved();
+      await truncate(named(files, "vectors-"), 1000);
+      const opening = open();
+      await expect(opening).rejects.toBeInstanceOf(StoreCorruptError);
+      await expect(opening).rejects.toThrow(/vectors-\d+\.f32 has 1000 bytes[\s\S]*quantmind index/);
+    });
+
+    it("an edited points file is a StoreCorruptError", async () => {
+      const { files } = await saved();
+      const file = named(files, "points-");
+      const text = await readFile(file, "utf8");
+      await writeFile(file, text.replace("p1.md", "p9.md"));
+      await expect(open()).rejects.toThrow(/points-\d+\.json does not match its checksum/);
+    });
+
+    it("a damaged HNSW file is rebuilt from the vectors, with a warning", async () => {
+      const { points, files } = await saved();
+      const file = named(files, "hnsw-");
+      const bytes = await readFile(file);
+      await writeFile(file, bytes.subarray(0, bytes.byteLength >> 1));
+      const store = await open({ exactSearchThreshold: 0 });
+      expect(warnings.join("\n")).toMatch(/rebuilding the HNSW index/);
+      const query = randomVector(rng(21));
+      const hits = await store.searchArticles(query, { limit: 10 });
+      expect(hits.filter((h) => bruteForce(points, query, 10).includes(h.payload.path)).length).toBeGreaterThanOrEqual(9);
+      await store.close();
+    });
+
+    it("an unreadable or foreign collection.json is a StoreCorruptError", async () => {
+      await saved();
+      const file = join(dir, "kb", "collection.json");
+      const original = await readFile(file, "utf8");
+      await writeFile(file, original.slice(0, 40));
+      await expect(open()).rejects.toThrow(StoreCorruptError);
+      await writeFile(file, JSON.stringify({ ...JSON.parse(original), formatVersion: 99 }));
+      await expect(open()).rejects.toThrow(/format version 99/);
+    });
+
+    it("debris of an interrupted save is ignored and removed", async () => {
+      const { files } = await saved();
+      await writeFile(join(dir, "kb", "points-99.json"), "{half");
+      await writeFile(join(dir, "kb", "hnsw-3.bin.tmp-123-abcd"), "partial");
+      const store = await open();
+      expect((await store.stats()).points).toBe(3000);
+      expect((await readdir(join(dir, "kb"))).sort()).toEqual([...files].sort());
+      await store.close();
+    });
+  });
+
+  it("refuses collection names that are empty, too long or could leave the directory", async () => {
+    for (const collection of ["", ".", "..", "../evil", "a/b", "a\\b", "a b", "kb.v2", "x".repeat(65), "ünï"]) {
+      expect(() => new EmbeddedVectorStore({ dir, collection }), collection).toThrow(ConfigError);
+    }
+    expect(await readdir(dir)).toEqual([]);
+    expect(() => new EmbeddedVectorStore({ dir, collection: "kb_v2-ok" })).not.toThrow();
+  });
+
+  it("refuses writes before ensureCollection and queries of the wrong dimension", async () => {
+    const store = await open();
+    await expect(store.upsert([chunk("a.md", 0, vec(1))])).rejects.toBeInstanceOf(CollectionMissingError);
+    await expect(store.deleteArticles(["a.md"])).rejects.toBeInstanceOf(CollectionMissingError);
+    await store.ensureCollection({ model: "m", dimension: 8 });
+    await expect(store.searchArticles(new Float32Array(4), { limit: 1 })).rejects.toBeInstanceOf(EmbeddingMismatchError);
+    await store.close();
+  });
+});
