@@ -1,0 +1,233 @@
+/**
+ * Embedder for any OpenAI-compatible `POST /embeddings` endpoint (OpenAI, Azure-style
+ * gateways, vLLM, Ollama, LiteLLM, TEI...). Batches, retries transient failures, validates
+ * every response, and never lets the API key into an error message.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import { z } from "zod";
+import { BackendUnavailableError, EmbeddingInputTooLongError } from "../errors.js";
+import type { Embedder } from "./embedder.js";
+import { l2Normalize } from "./normalize.js";
+
+/** Options for {@link createOpenAiCompatibleEmbedder}. */
+export interface OpenAiCompatibleEmbedderOptions {
+  /** API root including the version, e.g. `https://api.openai.com/v1`; `/embeddings` is appended. */
+  baseUrl: string;
+  /** Model name sent to the endpoint and recorded with the collection. */
+  model: string;
+  /** Sent as `Authorization: Bearer`; default none (local servers often need no key). */
+  apiKey?: string;
+  /** Vector size; also sent as `dimensions`. Default: learned by `ready()` with a probe request. */
+  dimension?: number;
+  /** Window in estimated tokens (see `countTokens`); default 512. */
+  maxInputTokens?: number;
+  /** Texts per request; default 64. */
+  batchSize?: number;
+  /** Per-attempt timeout in ms, covering the whole response; default 30,000. */
+  timeoutMs?: number;
+  /** Attempts per request, first included, for network errors, timeouts, 429 and 5xx; default 4. */
+  maxAttempts?: number;
+  /** First backoff delay in ms, doubled per retry, with jitter; default 500. */
+  retryBaseMs?: number;
+  /** Cap on any single wait, `Retry-After` included; default 20,000. */
+  maxRetryDelayMs?: number;
+  /** Default `globalThis.fetch`. */
+  fetch?: typeof globalThis.fetch;
+}
+
+/**
+ * An Embedder whose `dimension` may only be known after {@link OpenAiCompatibleEmbedder.ready}:
+ * reading it earlier throws. `embed()` works at any time and learns the dimension as it goes.
+ */
+export interface OpenAiCompatibleEmbedder extends Embedder {
+  /** Resolves once `dimension` is known: at once when configured, else after one probe request. */
+  ready(): Promise<void>;
+}
+
+const EmbeddingsResponseSchema = z.object({
+  data: z.array(z.object({ index: z.number().int().nonnegative(), embedding: z.array(z.number()).min(1) })),
+});
+
+/**
+ * Creates the HTTP embedder. The factory does no I/O; call `await embedder.ready()` before
+ * reading `dimension` (the indexer needs it to create the collection). Over-window text
+ * throws {@link EmbeddingInputTooLongError}; every endpoint failure is a
+ * {@link BackendUnavailableError} whose message quotes the server but never the key.
+ */
+export function createOpenAiCompatibleEmbedder(options: OpenAiCompatibleEmbedderOptions): OpenAiCompatibleEmbedder {
+  const {
+    model,
+    apiKey,
+    maxInputTokens = 512,
+    batchSize = 64,
+    timeoutMs = 30_000,
+    maxAttempts = 4,
+    retryBaseMs = 500,
+    maxRetryDelayMs = 20_000,
+    fetch = globalThis.fetch,
+  } = options;
+  const url = `${options.baseUrl.replace(/\/+$/, "")}/embeddings`;
+  // Userinfo and query strings can carry credentials, so messages name only origin and path.
+  const shownUrl = (() => {
+    const parsed = new URL(url);
+    return `${parsed.origin}${parsed.pathname}`;
+  })();
+  let dimension = options.dimension;
+  let probing: Promise<void> | undefined;
+
+  /** Removes the key from text a server sent back; some servers echo the credential they refused. */
+  const redact = (text: string): string => (apiKey ? text.split(apiKey).join("[redacted]") : text);
+
+  // A conservative estimate, not a tokenizer: BPE vocabularies average ~4 UTF-8 bytes per
+  // token on English prose, so bytes / 3 over-counts prose by about a third. Dense digits or
+  // symbols can take more tokens than this, which is why the default window (512) sits far
+  // below the 8,191 tokens of OpenAI's models.
+  const countTokens = (text: string): number => Math.ceil(Buffer.byteLength(text, "utf8") / 3);
+
+  async function post(input: string[]): Promise<unknown> {
+    const dimensions = options.dimension !== undefined ? { dimensions: options.dimension } : {};
+    const body = JSON.stringify({ model, input, encoding_format: "float", ...dimensions });
+    const headers: Record<string, string> = { "Content-Type": "application/json", Accept: "application/json" };
+    if (apiKey) headers.Authorization = `Bearer ${apiKey}`;
+    for (let attempt = 1; ; attempt++) {
+      let failure: string;
+      let retryAfterMs: number | undefined;
+      try {
+        const response = await fetch(url, { method: "POST", headers, body, signal: AbortSignal.timeout(timeoutMs) });
+        const text = await response.text();
+        if (response.ok) return parseJson(text);
+        const message = redact(serverMessage(text));
+        if (response.status !== 429 && response.status < 500) throw clientError(response.status, message);
+        failure = `${response.status} ${message}`;
+        retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
+      } catch (error) {
+        if (error instanceof BackendUnavailableError) throw error;
+        failure = redact(describeFetchError(error, timeoutMs));
+      }
+      if (attempt >= maxAttempts) {
+        throw new BackendUnavailableError(`embeddings endpoint ${shownUrl} failed after ${attempt} attempts: ${failure}`);
+      }
+      const backoff = retryBaseMs * 2 ** (attempt - 1);
+      // Half fixed, half random: spreads out clients that failed together without ever retrying at once.
+      const delay = retryAfterMs ?? backoff / 2 + Math.random() * (backoff / 2);
+      await sleep(Math.min(delay, maxRetryDelayMs));
+    }
+  }
+
+  function parseJson(text: string): unknown {
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw malformed(`the body is not JSON: ${redact(text.slice(0, 200))}`);
+    }
+  }
+
+  function clientError(status: number, message: string): BackendUnavailableError {
+    if (status === 401 || status === 403) {
+      const hint = apiKey ? "refused the API key; check EMBEDDINGS_API_KEY" : "requires an API key; set EMBEDDINGS_API_KEY";
+      return new BackendUnavailableError(`embeddings endpoint ${shownUrl} ${hint} (${status}: ${message})`);
+    }
+    return new BackendUnavailableError(`embeddings endpoint ${shownUrl} rejected the request (${status}: ${message})`);
+  }
+
+  function malformed(what: string): BackendUnavailableError {
+    return new BackendUnavailableError(`embeddings endpoint ${shownUrl} returned a malformed response for model ${model}: ${what}`);
+  }
+
+  /** Validates one response and returns its vectors in input order, normalised. */
+  function readVectors(json: unknown, count: number): Float32Array[] {
+    const parsed = EmbeddingsResponseSchema.safeParse(json);
+    if (!parsed.success) throw malformed(z.prettifyError(parsed.error).replace(/\n/g, "; "));
+    const { data } = parsed.data;
+    if (data.length !== count) throw malformed(`expected ${count} embeddings in data, got ${data.length}`);
+    const vectors = new Array<Float32Array>(count);
+    for (const { index, embedding } of data) {
+      if (index >= count || vectors[index]) throw malformed(`data has a duplicate or out-of-range index ${index}`);
+      const expected = dimension ?? embedding.length;
+      if (embedding.length !== expected) {
+        const source = options.dimension ? "the configured dimension" : "earlier vectors";
+        throw malformed(`embedding ${index} has ${embedding.length} dimensions, ${source} ${expected}`);
+      }
+      try {
+        vectors[index] = l2Normalize(embedding);
+      } catch {
+        throw malformed(`embedding ${index} is a zero vector`);
+      }
+    }
+    dimension ??= vectors[0]!.length;
+    return vectors;
+  }
+
+  async function embed(texts: string[]): Promise<Float32Array[]> {
+    texts.forEach((text, index) => {
+      const tokens = countTokens(text);
+      if (tokens > maxInputTokens) throw new EmbeddingInputTooLongError(tokens, maxInputTokens, index, model);
+    });
+    const vectors: Float32Array[] = [];
+    for (let start = 0; start < texts.length; start += batchSize) {
+      const batch = texts.slice(start, start + batchSize);
+      vectors.push(...readVectors(await post(batch), batch.length));
+    }
+    return vectors;
+  }
+
+  function ready(): Promise<void> {
+    if (dimension !== undefined) return Promise.resolve();
+    probing ??= embed(["dimension probe"]).then(
+      () => undefined,
+      (error: unknown) => {
+        probing = undefined;
+        throw error;
+      },
+    );
+    return probing;
+  }
+
+  return {
+    model,
+    maxInputTokens,
+    get dimension(): number {
+      if (dimension === undefined) {
+        throw new Error(`the dimension of ${model} is not known yet: await embedder.ready() first, or configure it`);
+      }
+      return dimension;
+    },
+    countTokens,
+    embed,
+    ready,
+  };
+}
+
+/** The server's own words: OpenAI's `{ error: { message } }`, a bare `{ error }` string, or the text. */
+function serverMessage(text: string): string {
+  try {
+    const body = JSON.parse(text) as { error?: unknown; message?: unknown };
+    const error = body.error;
+    if (typeof error === "string") return error;
+    if (error && typeof error === "object" && typeof (error as { message?: unknown }).message === "string") {
+      return (error as { message: string }).message;
+    }
+    if (typeof body.message === "string") return body.message;
+  } catch {
+    // Not JSON: a proxy's HTML or plain text page; quote it as it is.
+  }
+  return text.trim().slice(0, 300) || "(empty body)";
+}
+
+/** `Retry-After` as delay-seconds or an HTTP date, in ms; undefined when absent or unreadable. */
+function parseRetryAfter(header: string | null): number | undefined {
+  if (header === null) return undefined;
+  const seconds = Number(header);
+  if (header.trim() !== "" && Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function describeFetchError(error: unknown, timeoutMs: number): string {
+  if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) {
+    return `no complete answer within ${timeoutMs} ms`;
+  }
+  // undici reports "fetch failed" and keeps the useful part (ECONNREFUSED, ENOTFOUND...) in cause.
+  const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
+  return `${error instanceof Error ? error.message : String(error)}${cause}`;
+}
