@@ -62,7 +62,8 @@ function describeValue(value: string | undefined): string {
 
 /** Common zod field helpers for environment variables. */
 export const envField = {
-  port: (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback),
+  /** A TCP port; 0 asks the OS for a free one. */
+  port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
   boolean: (fallback: boolean) =>
     z
       .enum(["true", "false", "1", "0"], { message: "expected true or false" })

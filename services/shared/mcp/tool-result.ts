@@ -15,13 +15,13 @@ export function toolSuccess(data: Record<string, unknown>, text?: string): CallT
   };
 }
 
-/** A failed result; the text starts with the error's stable code, e.g. `NOT_FOUND: ...`. */
+/**
+ * A failed result; the text starts with the error's stable code, e.g. `NOT_FOUND: ...`.
+ * No `structuredContent`: clients check it against the tool's output schema, which describes
+ * success only.
+ */
 export function toolFailure(code: string, message: string): CallToolResult {
-  return {
-    content: [{ type: "text", text: `${code}: ${message}` }],
-    structuredContent: { error: { code, message } },
-    isError: true,
-  };
+  return { content: [{ type: "text", text: `${code}: ${message}` }], isError: true };
 }
 
 /**

@@ -50,7 +50,8 @@ describe("createHttpApp", () => {
   });
 
   it("accepts the key as x-api-key or Authorization: Bearer and answers MCP in JSON", async () => {
-    for (const headers of [{ "x-api-key": KEY }, { authorization: `Bearer ${KEY}` }]) {
+    const variants: Record<string, string>[] = [{ "x-api-key": KEY }, { authorization: `Bearer ${KEY}` }];
+    for (const headers of variants) {
       const response = await post(initialize, headers);
       expect(response.status).toBe(200);
       const body = await response.json();

@@ -1,0 +1,93 @@
+/**
+ * The knowledge base's edge: turns a parsed config into real dependencies, and runs the
+ * index job or the MCP server over stdio or HTTP. The CLI calls these; nothing else reads env.
+ */
+import path from "node:path";
+import type { Logger } from "pino";
+import { createHttpApp } from "../shared/http/create-http-app.js";
+import { loadOrCreateApiKey, type ApiKeySource } from "../shared/http/api-key-file.js";
+import { serveHttp, type RunningHttpServer } from "../shared/http/serve-node.js";
+import { registerSecret } from "../shared/logger.js";
+import { serveStdio } from "../shared/mcp/stdio.js";
+import type { KbConfig } from "./config.js";
+import type { KbDeps } from "./deps.js";
+import { createEmbedder } from "./embed/create-embedder.js";
+import { indexArticles, type IndexOptions, type IndexSummary } from "./indexer.js";
+import { createKbServer } from "./server.js";
+import { createVectorStore } from "./stores/create-store.js";
+
+/** Builds the store and embedder the config names. Close them with `closeKbDeps`. */
+export async function createKbDeps(config: KbConfig, logger: Logger): Promise<KbDeps> {
+  for (const name of ["QDRANT_API_KEY", "EMBEDDINGS_API_KEY", "MCP_API_KEY"] as const) registerSecret(config[name]);
+  const embedder = await createEmbedder(
+    config.KB_EMBEDDER === "openai"
+      ? {
+          provider: "openai",
+          baseUrl: config.EMBEDDINGS_URL!,
+          model: config.EMBEDDINGS_MODEL!,
+          ...(config.EMBEDDINGS_API_KEY !== undefined && { apiKey: config.EMBEDDINGS_API_KEY }),
+          ...(config.EMBEDDINGS_DIMENSION !== undefined && { dimension: config.EMBEDDINGS_DIMENSION }),
+        }
+      : { provider: "use-lite" },
+  );
+  const store = await createVectorStore({
+    collection: config.KB_COLLECTION,
+    ...(config.QDRANT_URL !== undefined
+      ? { qdrantUrl: config.QDRANT_URL, ...(config.QDRANT_API_KEY !== undefined && { qdrantApiKey: config.QDRANT_API_KEY }) }
+      : { embeddedDir: path.resolve(config.QM_DATA_DIR, "kb") }),
+  });
+  return { store, embedder, articlesRoot: path.resolve(config.KB_ARTICLES_DIR), logger };
+}
+
+export async function closeKbDeps(deps: KbDeps): Promise<void> {
+  await deps.store.close();
+  await deps.embedder.close?.();
+}
+
+/** Runs the incremental index over the configured articles. */
+export function runKbIndex(
+  config: KbConfig,
+  deps: KbDeps,
+  extra: Pick<IndexOptions, "onProgress"> = {},
+): Promise<IndexSummary> {
+  return indexArticles({
+    articlesRoot: deps.articlesRoot,
+    store: deps.store,
+    embedder: deps.embedder,
+    chunkTokens: config.KB_CHUNK_TOKENS,
+    overlapTokens: config.KB_CHUNK_OVERLAP,
+    ...(deps.logger !== undefined && { logger: deps.logger }),
+    ...extra,
+  });
+}
+
+/** Serves the KB over stdio until the client disconnects. */
+export async function serveKbStdio(deps: KbDeps): Promise<void> {
+  await serveStdio(createKbServer(deps));
+}
+
+export interface KbHttpServer extends RunningHttpServer {
+  mcpUrl: string;
+  apiKey: ApiKeySource;
+}
+
+/** Serves the KB over Streamable HTTP at `/mcp`; the API key comes from config or the data dir. */
+export async function serveKbHttp(
+  config: KbConfig,
+  deps: KbDeps,
+  listen: { host: string; port: number },
+): Promise<KbHttpServer> {
+  const apiKey: ApiKeySource = config.MCP_API_KEY
+    ? { key: config.MCP_API_KEY, created: false }
+    : await loadOrCreateApiKey(config.QM_DATA_DIR);
+  registerSecret(apiKey.key);
+  const app = createHttpApp({
+    createMcpServer: () => createKbServer(deps),
+    apiKeys: [apiKey.key],
+    corsOrigins: config.MCP_CORS_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean),
+    ...(deps.logger !== undefined && { logger: deps.logger }),
+    health: async () => ({ service: "kb", backend: deps.store.backend, collection: deps.store.collection }),
+  });
+  const running = await serveHttp(app.fetch, listen);
+  return { ...running, mcpUrl: `${running.url}/mcp`, apiKey };
+}

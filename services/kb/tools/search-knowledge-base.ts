@@ -1,0 +1,63 @@
+/** `search_knowledge_base`: semantic search, one result per article (its best chunk). */
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { z } from "zod";
+import { runTool, toolSuccess } from "../../shared/mcp/tool-result.js";
+import type { KbDeps } from "../deps.js";
+import { searchKnowledgeBase, type SearchResult } from "../search.js";
+
+export const SearchKnowledgeBaseSchema = {
+  query: z.string().min(1).max(1000).describe("What to look for, in natural language (1-1000 characters)"),
+  limit: z.number().int().min(1).max(50).default(5).describe("Number of articles to return (1-50, default 5)"),
+  category: z
+    .string()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe("Only articles in this category (see list_categories)"),
+};
+
+export const SearchKnowledgeBaseOutput = {
+  query: z.string(),
+  count: z.number(),
+  results: z.array(
+    z.object({
+      title: z.string(),
+      url: z.string(),
+      categories: z.array(z.string()),
+      relevance_score: z.number(),
+      path: z.string(),
+      preview: z.string(),
+      score: z.number(),
+    }),
+  ),
+};
+
+export function registerSearchKnowledgeBaseTool(server: McpServer, deps: KbDeps): void {
+  server.registerTool(
+    "search_knowledge_base",
+    {
+      title: "Search the knowledge base",
+      description:
+        "Semantic search over the MQL5 and trading-system articles. Returns the best-matching articles, " +
+        "one result per article, with a preview; read a whole article with get_article_content(path).",
+      inputSchema: SearchKnowledgeBaseSchema,
+      outputSchema: SearchKnowledgeBaseOutput,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    (args) =>
+      runTool(deps.logger, "search_knowledge_base", async () => {
+        const results = await searchKnowledgeBase(deps, args);
+        return toolSuccess({ query: args.query, count: results.length, results }, formatResults(args.query, results));
+      }),
+  );
+}
+
+function formatResults(query: string, results: SearchResult[]): string {
+  if (results.length === 0) return `No articles match "${query}".`;
+  const lines = results.map(
+    (r, i) =>
+      `${i + 1}. ${r.title} (score ${r.score.toFixed(3)})\n   path: ${r.path}\n   url: ${r.url}\n` +
+      `   categories: ${r.categories.join(", ")}\n   ${r.preview}`,
+  );
+  return `${results.length} article(s) for "${query}":\n\n${lines.join("\n\n")}`;
+}
