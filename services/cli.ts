@@ -37,7 +37,7 @@ program
   .action(async (options: { articles?: string; collection?: string; query: string }) => {
     const config = kbConfig({ KB_ARTICLES_DIR: options.articles, KB_COLLECTION: options.collection });
     const logger = createLogger("kb-indexer", { level: config.LOG_LEVEL });
-    const deps = await createKbDeps(config, logger);
+    const deps = await createKbDeps(config, logger, "index");
     try {
       await indexWithProgress(config, deps, process.stdout);
       await printTestQuery(deps, options.query, process.stdout, logger);

@@ -2,6 +2,7 @@
  * Knowledge-base configuration from the environment. Every variable, its default and meaning
  * is listed in the README's environment table; keep the two in step.
  */
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
@@ -28,6 +29,8 @@ export const KbEnvSchema = z
     QDRANT_URL: envField.url().optional(),
     QDRANT_API_KEY: z.string().optional(),
     KB_EMBEDDER: z.enum(["use-lite", "openai"]).default("use-lite"),
+    /** Worker threads the index run embeds with (use-lite); default: cores, at most 4. Serving always embeds in-process. */
+    KB_EMBED_WORKERS: z.coerce.number().int().min(1).max(64).default(Math.min(availableParallelism(), 4)),
     EMBEDDINGS_URL: envField.url().optional(),
     EMBEDDINGS_MODEL: z.string().min(1).optional(),
     EMBEDDINGS_API_KEY: z.string().optional(),

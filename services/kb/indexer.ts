@@ -23,7 +23,7 @@ export interface IndexOptions {
   chunkTokens?: number;
   /** Tokens shared by consecutive chunks; default 16. */
   overlapTokens?: number;
-  /** Chunks embedded per call; default 64. */
+  /** Chunks embedded per call; default 128, enough to keep every worker of a pool busy. */
   embedBatchSize?: number;
   /** Called as chunks are embedded. */
   onProgress?: (progress: IndexProgress) => void;
@@ -63,7 +63,7 @@ interface PendingArticle {
 
 export const DEFAULT_CHUNK_TOKENS = 128;
 export const DEFAULT_OVERLAP_TOKENS = 16;
-const DEFAULT_EMBED_BATCH = 64;
+const DEFAULT_EMBED_BATCH = 128;
 
 export async function indexArticles(options: IndexOptions): Promise<IndexSummary> {
   const started = performance.now();

@@ -16,8 +16,14 @@ import { indexArticles, type IndexOptions, type IndexSummary } from "./indexer.j
 import { createKbServer } from "./server.js";
 import { createVectorStore } from "./stores/create-store.js";
 
+/**
+ * What the dependencies are for: an index run embeds many chunks, spread over worker threads;
+ * a server embeds one query at a time, fastest in-process.
+ */
+export type KbPurpose = "index" | "serve";
+
 /** Builds the store and embedder the config names. Close them with `closeKbDeps`. */
-export async function createKbDeps(config: KbConfig, logger: Logger): Promise<KbDeps> {
+export async function createKbDeps(config: KbConfig, logger: Logger, purpose: KbPurpose = "serve"): Promise<KbDeps> {
   for (const name of ["QDRANT_API_KEY", "EMBEDDINGS_API_KEY", "MCP_API_KEY"] as const) registerSecret(config[name]);
   const embedder = await createEmbedder(
     config.KB_EMBEDDER === "openai"
@@ -28,7 +34,7 @@ export async function createKbDeps(config: KbConfig, logger: Logger): Promise<Kb
           ...(config.EMBEDDINGS_API_KEY !== undefined && { apiKey: config.EMBEDDINGS_API_KEY }),
           ...(config.EMBEDDINGS_DIMENSION !== undefined && { dimension: config.EMBEDDINGS_DIMENSION }),
         }
-      : { provider: "use-lite" },
+      : { provider: "use-lite", workers: purpose === "index" ? config.KB_EMBED_WORKERS : 1 },
   );
   const store = await createVectorStore({
     collection: config.KB_COLLECTION,

@@ -28,7 +28,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await cp(path.join(BUNDLED_ARTICLES_DIR, category), path.join(articles, category), { recursive: true });
   }
   const config = loadKbConfig({ QM_DATA_DIR: temp.dir, KB_ARTICLES_DIR: articles, LOG_LEVEL: "warn" });
-  const deps = await createKbDeps(config, createLogger("test-setup", { level: "warn" }));
+  const deps = await createKbDeps(config, createLogger("test-setup", { level: "warn" }), "index");
   try {
     const summary = await runKbIndex(config, deps);
     if (summary.indexed.length === 0) throw new Error("global setup indexed no articles from data/articles");

@@ -17,9 +17,14 @@ const CLI_LAUNCHER = path.resolve(fileURLToPath(new URL("../../../bin/quantmind.
 /** Starts the service; resolves once it is listening, with a function that stops it. */
 export async function startKb(config: KbConfig, out: NodeJS.WritableStream): Promise<() => Promise<void>> {
   const logger = createLogger("kb", { level: config.LOG_LEVEL });
-  const deps = await createKbDeps(config, logger);
+  const indexDeps = await createKbDeps(config, logger, "index");
   try {
-    await indexWithProgress(config, deps, out);
+    await indexWithProgress(config, indexDeps, out);
+  } finally {
+    await closeKbDeps(indexDeps);
+  }
+  const deps = await createKbDeps(config, logger, "serve");
+  try {
     const server = await serveKbHttp(config, deps, { host: config.MCP_HOST, port: config.MCP_PORT });
     const dataDir = path.resolve(config.QM_DATA_DIR);
     const clientsFile = path.join(dataDir, "mcp-clients.json");
