@@ -12,16 +12,17 @@ import { assertCollectionName } from "./collection-name.js";
 import {
   loadGeneration,
   readCollectionFile,
-  removeStaleFiles,
   saveGeneration,
   type CollectionFile,
   type Generation,
 } from "./embedded-files.js";
 import { searchTable } from "./embedded-search.js";
 import { HnswIndex, type HnswParams } from "./hnsw-index.js";
+import { copyPayload } from "./payload-schema.js";
 import { PointTable, normalize } from "./point-table.js";
 import type {
   ArticleHit,
+  ChunkPayload,
   ArticleSearchOptions,
   CategoryCount,
   CollectionMeta,
@@ -39,6 +40,12 @@ export interface EmbeddedStoreOptions {
   collection: string;
   /** Persist after this many upserted or deleted points without a save. Default 2000. */
   autosaveEvery?: number;
+  /**
+   * A reader with no unsaved writes checks this often whether another process (an index run)
+   * saved a newer generation, and loads it: a running MCP server picks up re-indexed articles
+   * without a restart. Default 1000 ms; 0 checks on every read.
+   */
+  refreshIntervalMs?: number;
   /**
    * Score exactly (no HNSW) when the candidate set (all points, or one category's points) has at
    * most this many points. Default 3000: measured at 512 dims on 2 cores, exact scoring of 2,000
@@ -79,6 +86,8 @@ export class EmbeddedVectorStore implements VectorStore {
   private readonly onWarning: (message: string) => void;
   private state: OpenState | undefined;
   private pending = 0;
+  private readonly refreshIntervalMs: number;
+  private lastRefreshCheck = 0;
   private saving: Promise<void> = Promise.resolve();
   private closed = false;
 
@@ -88,16 +97,22 @@ export class EmbeddedVectorStore implements VectorStore {
     this.collection = options.collection;
     this.path = join(options.dir, options.collection);
     this.autosaveEvery = options.autosaveEvery ?? 2000;
+    this.refreshIntervalMs = options.refreshIntervalMs ?? 1000;
     this.tuning = { exactThreshold: options.exactSearchThreshold ?? 3000, oversample: options.oversample ?? 4 };
     this.hnswParams = options.hnsw ?? {};
     this.onWarning = options.onWarning ?? ((message) => process.emitWarning(message, "QuantMindStoreWarning"));
   }
 
-  /** Loads the collection from disk if it exists and clears debris of an interrupted save. */
+  /**
+   * Loads the collection from disk if it exists. Debris of an interrupted save is cleared by
+   * the next save, not here: a reader opening mid-save must not delete the writer's temp files.
+   */
   async open(): Promise<void> {
     const file = await readCollectionFile(this.path);
-    await removeStaleFiles(this.path, file);
-    if (!file) return;
+    if (file) await this.load(file);
+  }
+
+  private async load(file: CollectionFile): Promise<void> {
     const generation = await loadGeneration(this.path, file, this.hnswParams, this.onWarning);
     this.state = {
       ...generation,
@@ -106,6 +121,19 @@ export class EmbeddedVectorStore implements VectorStore {
       createdAt: file.createdAt,
       lastIndexedAt: file.lastIndexedAt,
     };
+  }
+
+  /** Loads a generation another process saved since ours, if any (see refreshIntervalMs). */
+  private async refreshFromDisk(): Promise<void> {
+    if (this.pending > 0 || Date.now() - this.lastRefreshCheck < this.refreshIntervalMs) return;
+    this.lastRefreshCheck = Date.now();
+    try {
+      const file = await readCollectionFile(this.path);
+      if (file && file.generation !== this.state?.file?.generation) await this.load(file);
+    } catch (error) {
+      // A writer may delete the generation we are reading; the next check picks up its newer one.
+      this.onWarning(`kept the loaded ${this.collection} data, reloading it failed: ${(error as Error).message}`);
+    }
   }
 
   async ensureCollection(meta: CollectionMeta): Promise<void> {
@@ -137,8 +165,24 @@ export class EmbeddedVectorStore implements VectorStore {
     await this.save();
   }
 
+  /** Copies of the stored points whose payload passes `keep` (all by default), e.g. to move a collection. */
+  async exportPoints(keep: (payload: ChunkPayload) => boolean = () => true): Promise<StoredPoint[]> {
+    this.assertOpen();
+    const table = this.state?.table;
+    if (!table) return [];
+    const points: StoredPoint[] = [];
+    for (let row = 0; row < table.rowCount; row++) {
+      const point = table.at(row);
+      if (point && keep(point.payload)) {
+        points.push({ id: point.id, vector: table.vector(row).slice(), payload: copyPayload(point.payload) });
+      }
+    }
+    return points;
+  }
+
   async getCollectionMeta(): Promise<CollectionMeta | undefined> {
     this.assertOpen();
+    await this.refreshFromDisk();
     return this.state ? { ...this.state.meta } : undefined;
   }
 
@@ -184,6 +228,7 @@ export class EmbeddedVectorStore implements VectorStore {
 
   async searchArticles(vector: Float32Array, options: ArticleSearchOptions): Promise<ArticleHit[]> {
     this.assertOpen();
+    await this.refreshFromDisk();
     const state = this.state;
     if (!state) return [];
     if (vector.length !== state.meta.dimension) {
@@ -214,6 +259,7 @@ export class EmbeddedVectorStore implements VectorStore {
 
   async stats(): Promise<StoreStats> {
     this.assertOpen();
+    await this.refreshFromDisk();
     const state = this.state;
     if (!state) return { points: 0, articles: 0 };
     const stats: StoreStats = { points: state.table.size, articles: state.table.paths.size };
@@ -223,6 +269,7 @@ export class EmbeddedVectorStore implements VectorStore {
 
   async listCategories(): Promise<CategoryCount[]> {
     this.assertOpen();
+    await this.refreshFromDisk();
     const table = this.state?.table;
     if (!table) return [];
     const counts: CategoryCount[] = [];

@@ -234,15 +234,34 @@ describe("EmbeddedVectorStore (embedded only)", () => {
       await expect(open()).rejects.toThrow(/format version 99/);
     });
 
-    it("debris of an interrupted save is ignored and removed", async () => {
+    it("debris of an interrupted save is ignored on open (a writer may still own it) and removed by the next save", async () => {
       const { files } = await saved();
       await writeFile(join(dir, "kb", "points-99.json"), "{half");
       await writeFile(join(dir, "kb", "hnsw-3.bin.tmp-123-abcd"), "partial");
       const store = await open();
       expect((await store.stats()).points).toBe(3000);
-      expect((await readdir(join(dir, "kb"))).sort()).toEqual([...files].sort());
+      expect(await readdir(join(dir, "kb"))).toContain("hnsw-3.bin.tmp-123-abcd");
+      await store.markIndexed(new Date());
+      const after = await readdir(join(dir, "kb"));
+      expect(after).not.toContain("hnsw-3.bin.tmp-123-abcd");
+      expect(after).not.toContain("points-99.json");
+      expect(after).toHaveLength(files.length);
       await store.close();
     });
+  });
+
+  it("a reader picks up what another process's index run saved, without reopening", async () => {
+    const reader = await openEmbeddedStore({ dir, collection: "shared", refreshIntervalMs: 0, onWarning: () => {} });
+    const writer = await openEmbeddedStore({ dir, collection: "shared", onWarning: () => {} });
+    await writer.ensureCollection({ model: "m", dimension: 8 });
+    await writer.upsert([chunk("a.md", 0, vec(1)), chunk("b.md", 0, vec(0, 1))]);
+    expect((await reader.stats()).points).toBe(0);
+    await writer.markIndexed(new Date("2026-11-01T00:00:00Z"));
+    expect(await reader.stats()).toEqual({ points: 2, articles: 2, lastIndexedAt: "2026-11-01T00:00:00.000Z" });
+    const [hit] = await reader.searchArticles(vec(0, 1), { limit: 1 });
+    expect(hit!.payload.path).toBe("b.md");
+    await writer.close();
+    await reader.close();
   });
 
   it("refuses collection names that are empty, too long or could leave the directory", async () => {

@@ -2,7 +2,7 @@
  * The behavioural contract of VectorStore, run against every backend. Vectors are 8-dim and built
  * by hand so every expected order and score below is worked out from the geometry, not recorded.
  */
-import { createHash } from "node:crypto";
+import { pointId } from "../../../services/kb/point-id.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { EmbeddingMismatchError } from "../../../services/kb/errors.js";
 import type { ChunkPayload, StoredPoint, VectorStore } from "../../../services/kb/stores/vector-store.js";
@@ -23,13 +23,6 @@ export function vec(...values: number[]): Float32Array {
   const out = new Float32Array(DIM);
   out.set(values);
   return out;
-}
-
-/** A deterministic UUID (v5 layout) for (path, chunkIndex), as the indexer derives point ids. */
-export function pointId(path: string, chunkIndex: number): string {
-  const h = createHash("sha1").update(`${path}#${chunkIndex}`).digest("hex");
-  const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 interface ChunkOptions {
