@@ -1,0 +1,54 @@
+/**
+ * `npm run bench`: the knowledge-base benchmarks. Prints the figures; copy them, with the date
+ * and machine line, into bench/RESULTS.md. Takes several minutes on two cores (the offline
+ * model embeds about 10 chunks a second per core).
+ *
+ *   npm run bench                 indexing with 1 and 2 workers, then search at 20,000 chunks
+ *   npm run bench -- search       search only (indexes one copy of the corpus first, unreported)
+ *   BENCH_COPIES=3 BENCH_POINTS=20000 BENCH_WORKERS=1,2 npm run bench
+ */
+import path from "node:path";
+import { makeTempDir } from "../test/helpers/temp-dir.js";
+import { benchIndexing, buildBenchCorpus } from "./kb-index.js";
+import { benchSearch, printSearchResult } from "./kb-search.js";
+import { machine } from "./lib/stats.js";
+
+const copies = Number(process.env.BENCH_COPIES ?? 3);
+const points = Number(process.env.BENCH_POINTS ?? 20_000);
+const workerCounts = (process.env.BENCH_WORKERS ?? "1,2").split(",").map(Number);
+const only = process.argv[2];
+if (only !== undefined && only !== "index" && only !== "search") {
+  throw new Error(`unknown benchmark ${JSON.stringify(only)}: use index, search, or nothing for both`);
+}
+
+const temp = await makeTempDir("qm-bench-");
+try {
+  console.log(`machine: ${machine()}`);
+  console.log(`date: ${new Date().toISOString()}`);
+  const articlesDir = path.join(temp.dir, "articles");
+  await buildBenchCorpus(articlesDir, only === "search" ? 1 : copies);
+  const indexedDataDir = (workers: number) => path.join(temp.dir, `index-${workers}`);
+
+  if (only === "search") {
+    await benchIndexing({ dataDir: indexedDataDir(2), articlesDir, workers: 2 });
+  } else {
+    for (const workers of workerCounts) {
+      const result = await benchIndexing({ dataDir: indexedDataDir(workers), articlesDir, workers });
+      console.log(
+        `indexing, ${workers} worker(s): ${result.articles} articles, ${result.chunks} chunks in ${result.seconds.toFixed(1)} s ` +
+          `= ${result.chunksPerSecond.toFixed(1)} chunks/s; unchanged re-run ${result.rerunSeconds.toFixed(2)} s`,
+      );
+    }
+  }
+
+  if (only !== "index") {
+    const search = await benchSearch({
+      indexedDataDir: indexedDataDir(only === "search" ? 2 : workerCounts[0]!),
+      workDir: path.join(temp.dir, "search"),
+      points,
+    });
+    printSearchResult(search);
+  }
+} finally {
+  await temp.remove();
+}
