@@ -4,13 +4,13 @@
  */
 import { availableParallelism } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { PACKAGE_ROOT } from "../shared/package-root.js";
 import { envField, parseEnv, type Env } from "../shared/config.js";
 import { DEFAULT_CHUNK_TOKENS, DEFAULT_OVERLAP_TOKENS } from "./indexer.js";
 
 /** The sample corpus shipped in the repository. */
-export const BUNDLED_ARTICLES_DIR = path.resolve(fileURLToPath(new URL("../../data/articles", import.meta.url)));
+export const BUNDLED_ARTICLES_DIR = path.join(PACKAGE_ROOT, "data", "articles");
 
 export const KB_SECRETS = ["QDRANT_API_KEY", "EMBEDDINGS_API_KEY", "MCP_API_KEY"] as const;
 

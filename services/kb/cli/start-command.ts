@@ -5,14 +5,14 @@
  */
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { httpClientConfigs, stdioClientConfigs } from "../../shared/mcp/client-config.js";
 import { createLogger } from "../../shared/logger.js";
+import { PACKAGE_ROOT } from "../../shared/package-root.js";
 import type { KbConfig } from "../config.js";
 import { closeKbDeps, createKbDeps, serveKbHttp } from "../main.js";
 import { indexWithProgress } from "./index-command.js";
 
-const CLI_LAUNCHER = path.resolve(fileURLToPath(new URL("../../../bin/quantmind.js", import.meta.url)));
+const CLI_LAUNCHER = path.join(PACKAGE_ROOT, "bin", "quantmind.js");
 
 /** Starts the service; resolves once it is listening, with a function that stops it. */
 export async function startKb(config: KbConfig, out: NodeJS.WritableStream): Promise<() => Promise<void>> {
