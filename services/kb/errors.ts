@@ -5,6 +5,8 @@ export class KbError extends QuantMindError {}
 
 /** The collection was built with another embedding model or dimension than the one configured. */
 export class EmbeddingMismatchError extends KbError {
+  override readonly internal = true;
+
   constructor(message: string) {
     super("EMBEDDING_MISMATCH", message);
   }
@@ -26,6 +28,8 @@ export class ArticleNotFoundError extends KbError {
 
 /** The vector store or embedding service cannot be reached or answered with an error. */
 export class BackendUnavailableError extends KbError {
+  override readonly internal = true;
+
   constructor(message: string, options?: ErrorOptions) {
     super("BACKEND_UNAVAILABLE", message, options);
   }
@@ -61,6 +65,8 @@ export class EmbeddingInputTooLongError extends KbError {
 
 /** The embedded store's files on disk are unreadable or inconsistent; the message names the file and the fix. */
 export class StoreCorruptError extends KbError {
+  override readonly internal = true;
+
   constructor(message: string, options?: ErrorOptions) {
     super("STORE_CORRUPT", message, options);
   }
@@ -68,10 +74,48 @@ export class StoreCorruptError extends KbError {
 
 /** A write reached a collection that does not exist yet: `ensureCollection` must run first. */
 export class CollectionMissingError extends KbError {
+  override readonly internal = true;
+
   constructor(collection: string) {
     super(
       "COLLECTION_MISSING",
       `collection ${JSON.stringify(collection)} does not exist: call ensureCollection(meta) before writing to it`,
+    );
+  }
+}
+
+/** An article file cannot be served: not valid frontmatter, or too large. */
+export class ArticleUnreadableError extends KbError {
+  constructor(code: "ARTICLE_MALFORMED" | "ARTICLE_TOO_LARGE", message: string) {
+    super(code, message);
+  }
+}
+
+/** An index run found nothing it could index. */
+export class NothingIndexedError extends KbError {
+  constructor(message: string) {
+    super("NOTHING_INDEXED", message);
+  }
+}
+
+/**
+ * Another live process holds the embedded store's write lock (`<collection dir>/write.lock`):
+ * one writer at a time, so two index runs cannot overwrite each other's files.
+ */
+export class StoreLockedError extends KbError {
+  constructor(
+    /** The lock file. */
+    readonly lockPath: string,
+    /** Who holds it, as the lock file says; undefined when it kept changing hands while we looked. */
+    readonly owner: { pid: number; hostname: string; startedAt: string } | undefined,
+  ) {
+    super(
+      "STORE_LOCKED",
+      owner
+        ? `the embedded store is being written by process ${owner.pid} on host ${owner.hostname} (since ${owner.startedAt}); ` +
+            `wait for that index run to finish, or delete ${lockPath} if that process is gone`
+        : `the write lock ${lockPath} kept changing hands; wait for the other index run to finish, ` +
+            `or delete ${lockPath} if no other process is writing`,
     );
   }
 }

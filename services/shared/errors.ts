@@ -3,6 +3,13 @@
  * so a code is never renamed once it ships.
  */
 export class QuantMindError extends Error {
+  /**
+   * True when the message describes the server's own internals (backend URLs, file paths,
+   * upstream error text): tool results then carry only the code and a generic sentence, and
+   * the message goes to the log.
+   */
+  readonly internal: boolean = false;
+
   constructor(
     readonly code: string,
     message: string,

@@ -3,8 +3,8 @@
  * gateways, vLLM, Ollama, LiteLLM, TEI...). Batches, retries transient failures, validates
  * every response, and never lets the API key into an error message.
  */
-import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
+import { retry } from "../../shared/retry.js";
 import { BackendUnavailableError, EmbeddingInputTooLongError } from "../errors.js";
 import type { Embedder } from "./embedder.js";
 import { l2Normalize } from "./normalize.js";
@@ -89,28 +89,41 @@ export function createOpenAiCompatibleEmbedder(options: OpenAiCompatibleEmbedder
     const body = JSON.stringify({ model, input, encoding_format: "float", ...dimensions });
     const headers: Record<string, string> = { "Content-Type": "application/json", Accept: "application/json" };
     if (apiKey) headers.Authorization = `Bearer ${apiKey}`;
-    for (let attempt = 1; ; attempt++) {
-      let failure: string;
-      let retryAfterMs: number | undefined;
+
+    /** One request: the parsed body, a BackendUnavailableError to give up, or a TransientFailure to try again. */
+    async function attempt(): Promise<unknown> {
+      let response: Response;
+      let text: string;
       try {
-        const response = await fetch(url, { method: "POST", headers, body, signal: AbortSignal.timeout(timeoutMs) });
-        const text = await response.text();
-        if (response.ok) return parseJson(text);
-        const message = redact(serverMessage(text));
-        if (response.status !== 429 && response.status < 500) throw clientError(response.status, message);
-        failure = `${response.status} ${message}`;
-        retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
+        response = await fetch(url, { method: "POST", headers, body, signal: AbortSignal.timeout(timeoutMs) });
+        text = await response.text();
       } catch (error) {
-        if (error instanceof BackendUnavailableError) throw error;
-        failure = redact(describeFetchError(error, timeoutMs));
+        throw new TransientFailure(redact(describeFetchError(error, timeoutMs)));
       }
-      if (attempt >= maxAttempts) {
-        throw new BackendUnavailableError(`embeddings endpoint ${shownUrl} failed after ${attempt} attempts: ${failure}`);
-      }
-      const backoff = retryBaseMs * 2 ** (attempt - 1);
-      // Half fixed, half random: spreads out clients that failed together without ever retrying at once.
-      const delay = retryAfterMs ?? backoff / 2 + Math.random() * (backoff / 2);
-      await sleep(Math.min(delay, maxRetryDelayMs));
+      if (response.ok) return parseJson(text);
+      const message = redact(serverMessage(text));
+      if (response.status !== 429 && response.status < 500) throw clientError(response.status, message);
+      throw new TransientFailure(`${response.status} ${message}`, parseRetryAfter(response.headers.get("retry-after")));
+    }
+
+    let attempts = 0;
+    try {
+      return await retry(
+        () => {
+          attempts++;
+          return attempt();
+        },
+        {
+          maxAttempts,
+          baseDelayMs: retryBaseMs,
+          maxDelayMs: maxRetryDelayMs,
+          shouldRetry: (error) => error instanceof TransientFailure,
+          delayOverride: (error) => (error instanceof TransientFailure ? error.retryAfterMs : undefined),
+        },
+      );
+    } catch (error) {
+      if (!(error instanceof TransientFailure)) throw error;
+      throw new BackendUnavailableError(`embeddings endpoint ${shownUrl} failed after ${attempts} attempts: ${error.message}`);
     }
   }
 
@@ -149,9 +162,9 @@ export function createOpenAiCompatibleEmbedder(options: OpenAiCompatibleEmbedder
         throw malformed(`embedding ${index} has ${embedding.length} dimensions, ${source} ${expected}`);
       }
       try {
-        vectors[index] = l2Normalize(embedding);
-      } catch {
-        throw malformed(`embedding ${index} is a zero vector`);
+        vectors[index] = l2Normalize(embedding, `embedding ${index}`);
+      } catch (error) {
+        throw malformed((error as Error).message);
       }
     }
     dimension ??= vectors[0]!.length;
@@ -196,6 +209,18 @@ export function createOpenAiCompatibleEmbedder(options: OpenAiCompatibleEmbedder
     embed,
     ready,
   };
+}
+
+/** A failure another try may fix: network trouble, a timeout, 429 or 5xx. Never leaves `post`. */
+class TransientFailure extends Error {
+  constructor(
+    /** What went wrong, already redacted. */
+    message: string,
+    /** The wait the server asked for with `Retry-After`, if any. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
 }
 
 /** The server's own words: OpenAI's `{ error: { message } }`, a bare `{ error }` string, or the text. */

@@ -3,9 +3,10 @@ import { openEmbeddedStore } from "./embedded-store.js";
 import { QdrantVectorStore } from "./qdrant-store.js";
 import type { VectorStore } from "./vector-store.js";
 
-export type VectorStoreConfig =
-  | { collection: string; qdrantUrl: string; qdrantApiKey?: string }
-  | { collection: string; embeddedDir: string };
+export type VectorStoreConfig = { collection: string; onWarning?: (message: string) => void } & (
+  | { qdrantUrl: string; qdrantApiKey?: string }
+  | { embeddedDir: string }
+);
 
 export async function createVectorStore(config: VectorStoreConfig): Promise<VectorStore> {
   if ("qdrantUrl" in config) {
@@ -15,5 +16,9 @@ export async function createVectorStore(config: VectorStoreConfig): Promise<Vect
       ...(config.qdrantApiKey !== undefined && { apiKey: config.qdrantApiKey }),
     });
   }
-  return openEmbeddedStore({ dir: config.embeddedDir, collection: config.collection });
+  return openEmbeddedStore({
+    dir: config.embeddedDir,
+    collection: config.collection,
+    ...(config.onWarning !== undefined && { onWarning: config.onWarning }),
+  });
 }

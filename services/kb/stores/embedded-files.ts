@@ -1,17 +1,20 @@
 /**
  * The embedded store's on-disk format. Under `<dir>/<collection>/`:
  *
- *   collection.json     meta + the current generation, with byte counts and sha256 of its files
- *   points-<g>.json     { rows: ({ id, payload } | null)[] }, row = HNSW label, null = free row
- *   vectors-<g>.f32     rows x dimension little-endian float32, unit length
- *   hnsw-<g>.bin        hnswlib index over the same rows
+ *   collection.json       meta + the current generation, with byte counts and sha256 of its files
+ *   points-<g>-<t>.json   { rows: ({ id, payload } | null)[] }, row = HNSW label, null = free row
+ *   vectors-<g>-<t>.f32   rows x dimension little-endian float32, unit length
+ *   hnsw-<g>-<t>.bin      hnswlib index over the same rows
+ *   write.lock            the writer's lock (write-lock.ts)
  *
- * A save writes generation g+1 next to g (each file via temp + fsync + rename), then switches
- * collection.json atomically, then deletes generation g. A crash at any step leaves either the
- * old or the new generation complete. On load, checksums catch truncated or edited files: a bad
- * points or vectors file is an error, a bad HNSW file is rebuilt from the vectors.
+ * `<t>` is random per save, so two writers that both reach generation g (one bypassing the lock)
+ * still never overwrite each other's files. A save writes generation g+1 next to g (each file via
+ * temp + fsync + rename), then switches collection.json atomically, then deletes generation g.
+ * A crash at any step leaves either the old or the new generation complete. On load, checksums
+ * catch truncated or edited files: a bad points or vectors file is an error, a bad HNSW file is
+ * rebuilt from the vectors. Files are found through collection.json, never by name pattern.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
@@ -20,6 +23,7 @@ import { TEMP_MARKER, commitTempFile, fsyncFile, tempPathFor, writeFileAtomic } 
 import { HnswIndex, type HnswParams } from "./hnsw-index.js";
 import { ChunkPayloadSchema } from "./payload-schema.js";
 import { PointTable, type PointRow } from "./point-table.js";
+import { isPidAlive } from "./write-lock.js";
 
 export const FORMAT_VERSION = 1;
 export const COLLECTION_FILE = "collection.json";
@@ -175,7 +179,8 @@ export async function saveGeneration(
   previous: number,
 ): Promise<CollectionFile> {
   const gen = previous + 1;
-  const names = { points: `points-${gen}.json`, vectors: `vectors-${gen}.f32`, hnsw: `hnsw-${gen}.bin` };
+  const tag = `${gen}-${randomBytes(4).toString("hex")}`;
+  const names = { points: `points-${tag}.json`, vectors: `vectors-${tag}.f32`, hnsw: `hnsw-${tag}.bin` };
   await mkdir(dir, { recursive: true });
   const { rows, vectors } = generation.table.snapshot();
   const pointsBytes = Buffer.from(JSON.stringify({ rows }), "utf8");
@@ -212,11 +217,22 @@ export async function saveGeneration(
   return file;
 }
 
-const GENERATION_FILE = /^(points|vectors|hnsw)-\d+\.(json|f32|bin)/;
+/** Files of some generation, named `<kind>-<g>-<tag>.<ext>` (or `<kind>-<g>.<ext>` before tags). */
+const GENERATION_FILE = /^(points|vectors|hnsw)-\d+(-[0-9a-f]+)?\.(json|f32|bin)$/;
+/** The pid in a temp name made by tempPathFor (`<target>.tmp-<pid>-<random>`); NaN if there is none. */
+const tempPid = (name: string): number => Number(name.slice(name.lastIndexOf(TEMP_MARKER) + TEMP_MARKER.length).split("-")[0]);
 
-/** Deletes temp files and files of generations other than the current one (left by a crash). */
+/**
+ * Deletes debris of interrupted saves: generation files that neither `current` nor the
+ * collection.json now on disk refers to, and temp files of processes that are gone (or of this
+ * one, which has no save in flight when this runs). Only the lock holder calls it, so nothing
+ * else should be writing; a temp file of another live process is still left alone in case
+ * someone bypassed the lock. write.lock itself matches neither rule.
+ */
 export async function removeStaleFiles(dir: string, current: CollectionFile | undefined): Promise<void> {
   const keep = new Set(current ? Object.values(current.files).map((ref) => ref.name) : []);
+  const onDisk = await readCollectionFile(dir).catch(() => undefined);
+  if (onDisk) for (const ref of Object.values(onDisk.files)) keep.add(ref.name);
   let entries: string[];
   try {
     entries = await readdir(dir);
@@ -224,8 +240,13 @@ export async function removeStaleFiles(dir: string, current: CollectionFile | un
     return;
   }
   for (const name of entries) {
-    if (name.includes(TEMP_MARKER) || (GENERATION_FILE.test(name) && !keep.has(name))) {
-      await rm(join(dir, name), { force: true });
+    let stale: boolean;
+    if (name.includes(TEMP_MARKER)) {
+      const pid = tempPid(name);
+      stale = !Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || !isPidAlive(pid);
+    } else {
+      stale = GENERATION_FILE.test(name) && !keep.has(name);
     }
+    if (stale) await rm(join(dir, name), { force: true });
   }
 }

@@ -2,6 +2,7 @@
  * Article search over the embedded store: exact scoring when the candidate set is small, HNSW
  * otherwise, always grouped to the best chunk per article.
  */
+import { compareStrings } from "./compare-strings.js";
 import type { HnswIndex } from "./hnsw-index.js";
 import { copyPayload } from "./payload-schema.js";
 import type { PointTable } from "./point-table.js";
@@ -95,7 +96,7 @@ function distinctPaths(table: PointTable, rows: ReadonlySet<number>): number {
 
 function toHits(table: PointTable, groups: Map<string, Best>, limit: number): ArticleHit[] {
   return [...groups.entries()]
-    .sort(([pathA, a], [pathB, b]) => b.score - a.score || (pathA < pathB ? -1 : pathA > pathB ? 1 : 0))
+    .sort(([pathA, a], [pathB, b]) => b.score - a.score || compareStrings(pathA, pathB))
     .slice(0, limit)
     .map(([, best]) => {
       const point = table.at(best.row)!;

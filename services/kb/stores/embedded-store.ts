@@ -3,12 +3,16 @@
  * PointTable plus an HNSW graph) and are persisted as generations under `<dir>/<collection>/`
  * (format: embedded-files.ts).
  *
- * One process per directory: two processes writing the same store would each save their own
- * view and the last save wins. Nothing locks the directory, so do not point two writers at it.
+ * One writer per collection: the first write (ensureCollection creating it, upsert, deletes,
+ * markIndexed) takes `<dir>/<collection>/write.lock` (write-lock.ts) and close() releases it; a
+ * second writer gets StoreLockedError. Readers, such as a server that only searches, never lock:
+ * they load each generation the writer saves (see refreshIntervalMs).
  */
 import { join } from "node:path";
+import { l2Normalize } from "../embed/normalize.js";
 import { CollectionMissingError, EmbeddingMismatchError } from "../errors.js";
 import { assertCollectionName } from "./collection-name.js";
+import { compareStrings } from "./compare-strings.js";
 import {
   loadGeneration,
   readCollectionFile,
@@ -19,7 +23,7 @@ import {
 import { searchTable } from "./embedded-search.js";
 import { HnswIndex, type HnswParams } from "./hnsw-index.js";
 import { copyPayload } from "./payload-schema.js";
-import { PointTable, normalize } from "./point-table.js";
+import { PointTable } from "./point-table.js";
 import type {
   ArticleHit,
   ChunkPayload,
@@ -31,6 +35,7 @@ import type {
   StoreStats,
   VectorStore,
 } from "./vector-store.js";
+import { WriteLock } from "./write-lock.js";
 
 /** Options of the embedded store. */
 export interface EmbeddedStoreOptions {
@@ -68,6 +73,11 @@ interface OpenState extends Generation {
   lastIndexedAt: string | undefined;
 }
 
+/** Whether two collection.json contents name the same saved generation (names are unique per save). */
+function isSameGeneration(a: CollectionFile, b: CollectionFile | undefined): boolean {
+  return a.generation === b?.generation && a.files.points.name === b.files.points.name;
+}
+
 /** Opens (or prepares to create) the embedded store of one collection. */
 export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<EmbeddedVectorStore> {
   const store = new EmbeddedVectorStore(options);
@@ -90,6 +100,8 @@ export class EmbeddedVectorStore implements VectorStore {
   private lastRefreshCheck = 0;
   private saving: Promise<void> = Promise.resolve();
   private closed = false;
+  /** Taken by the first write, held until close(). */
+  private lock: Promise<WriteLock> | undefined;
 
   /** Validates the options; call `open()` (or use openEmbeddedStore) before anything else. */
   constructor(options: EmbeddedStoreOptions) {
@@ -109,12 +121,12 @@ export class EmbeddedVectorStore implements VectorStore {
    */
   async open(): Promise<void> {
     const file = await readCollectionFile(this.path);
-    if (file) await this.load(file);
+    if (file) this.state = await this.read(file);
   }
 
-  private async load(file: CollectionFile): Promise<void> {
+  private async read(file: CollectionFile): Promise<OpenState> {
     const generation = await loadGeneration(this.path, file, this.hnswParams, this.onWarning);
-    this.state = {
+    return {
       ...generation,
       file,
       meta: { model: file.model, dimension: file.dimension },
@@ -123,13 +135,19 @@ export class EmbeddedVectorStore implements VectorStore {
     };
   }
 
-  /** Loads a generation another process saved since ours, if any (see refreshIntervalMs). */
+  /**
+   * Loads a generation another process saved since ours, if any (see refreshIntervalMs). Never
+   * once this store writes: it holds the lock, so nobody else saves, and a load finishing after
+   * one of its writes would drop that write.
+   */
   private async refreshFromDisk(): Promise<void> {
-    if (this.pending > 0 || Date.now() - this.lastRefreshCheck < this.refreshIntervalMs) return;
+    if (this.lock || this.pending > 0 || Date.now() - this.lastRefreshCheck < this.refreshIntervalMs) return;
     this.lastRefreshCheck = Date.now();
     try {
       const file = await readCollectionFile(this.path);
-      if (file && file.generation !== this.state?.file?.generation) await this.load(file);
+      if (!file || isSameGeneration(file, this.state?.file)) return;
+      const state = await this.read(file);
+      if (!this.lock && this.pending === 0) this.state = state;
     } catch (error) {
       // A writer may delete the generation we are reading; the next check picks up its newer one.
       this.onWarning(`kept the loaded ${this.collection} data, reloading it failed: ${(error as Error).message}`);
@@ -138,6 +156,13 @@ export class EmbeddedVectorStore implements VectorStore {
 
   async ensureCollection(meta: CollectionMeta): Promise<void> {
     this.assertOpen();
+    if (!this.state) {
+      if (!Number.isInteger(meta.dimension) || meta.dimension <= 0) {
+        throw new RangeError(`collection dimension must be a positive integer, got ${meta.dimension}`);
+      }
+      // Creating writes; the lock may also load a collection another writer created since open().
+      await this.acquireWriteLock();
+    }
     if (this.state) {
       const stored = this.state.meta;
       if (stored.model !== meta.model || stored.dimension !== meta.dimension) {
@@ -148,9 +173,6 @@ export class EmbeddedVectorStore implements VectorStore {
         );
       }
       return;
-    }
-    if (!Number.isInteger(meta.dimension) || meta.dimension <= 0) {
-      throw new RangeError(`collection dimension must be a positive integer, got ${meta.dimension}`);
     }
     const table = new PointTable(meta.dimension);
     this.state = {
@@ -187,20 +209,21 @@ export class EmbeddedVectorStore implements VectorStore {
   }
 
   async upsert(points: StoredPoint[]): Promise<void> {
-    const state = this.writable();
+    const state = await this.writable();
     const { dimension } = state.meta;
     // Validate the whole batch first so a bad point cannot leave half a batch applied.
-    for (const point of points) {
+    const units = points.map((point) => {
+      const name = `point ${point.id} (${point.payload.path}#${point.payload.chunkIndex})`;
       if (point.vector.length !== dimension) {
         throw new EmbeddingMismatchError(
-          `point ${point.id} (${point.payload.path}#${point.payload.chunkIndex}) has a ${point.vector.length}-dim vector; ` +
+          `${name} has a ${point.vector.length}-dim vector; ` +
             `collection ${JSON.stringify(this.collection)} holds ${dimension}-dim vectors of ${JSON.stringify(state.meta.model)}`,
         );
       }
-      if (!point.vector.every(Number.isFinite)) throw new RangeError(`point ${point.id} has a non-finite vector component`);
-    }
-    for (const point of points) {
-      const unit = normalize(point.vector);
+      return l2Normalize(point.vector, name);
+    });
+    for (const [i, point] of points.entries()) {
+      const unit = units[i]!;
       const row = state.table.put(point.id, unit, point.payload);
       state.index.ensureCapacity(state.table.capacity);
       state.index.set(row, unit);
@@ -209,7 +232,7 @@ export class EmbeddedVectorStore implements VectorStore {
   }
 
   async deleteArticles(paths: string[]): Promise<void> {
-    const state = this.writable();
+    const state = await this.writable();
     let removed = 0;
     for (const path of paths) {
       const rows = state.table.paths.get(path);
@@ -219,7 +242,7 @@ export class EmbeddedVectorStore implements VectorStore {
   }
 
   async deleteChunksFrom(path: string, fromChunkIndex: number): Promise<void> {
-    const state = this.writable();
+    const state = await this.writable();
     const rows = [...(state.table.paths.get(path) ?? [])].filter(
       (row) => state.table.at(row)!.payload.chunkIndex >= fromChunkIndex,
     );
@@ -236,7 +259,8 @@ export class EmbeddedVectorStore implements VectorStore {
         `query vector has ${vector.length} dims; collection ${JSON.stringify(this.collection)} holds ${state.meta.dimension}-dim vectors of ${JSON.stringify(state.meta.model)}`,
       );
     }
-    return searchTable(state.table, state.index, normalize(vector), options.limit, options.category, this.tuning);
+    const query = l2Normalize(vector, "the query vector");
+    return searchTable(state.table, state.index, query, options.limit, options.category, this.tuning);
   }
 
   async indexedArticles(): Promise<Map<string, IndexedArticle>> {
@@ -278,27 +302,28 @@ export class EmbeddedVectorStore implements VectorStore {
       for (const row of rows) paths.add(table.at(row)!.payload.path);
       counts.push({ category, articles: paths.size });
     }
-    return counts.sort((a, b) => b.articles - a.articles || (a.category < b.category ? -1 : a.category > b.category ? 1 : 0));
+    return counts.sort((a, b) => b.articles - a.articles || compareStrings(a.category, b.category));
   }
 
   async markIndexed(at: Date): Promise<void> {
-    const state = this.writable();
+    const state = await this.writable();
     state.lastIndexedAt = at.toISOString();
     this.pending++;
     await this.save();
   }
 
-  /** Persists pending writes; a no-op when nothing changed since the last save. */
-  async flush(): Promise<void> {
-    this.assertOpen();
-    if (this.pending > 0) await this.save();
-  }
-
+  /**
+   * Saves pending writes and releases the write lock, if this store took it. A failed save
+   * throws and keeps the lock (and the pending writes) so close() can be called again.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     if (this.pending > 0) await this.save();
     await this.saving;
     this.closed = true;
+    const lock = this.lock;
+    this.lock = undefined;
+    if (lock) await (await lock.catch(() => undefined))?.release();
   }
 
   private removeRows(state: OpenState, rows: number[]): number {
@@ -341,10 +366,38 @@ export class EmbeddedVectorStore implements VectorStore {
     return next;
   }
 
-  private writable(): OpenState {
+  /** The state to write to, once this store holds the write lock. */
+  private async writable(): Promise<OpenState> {
     this.assertOpen();
     if (!this.state) throw new CollectionMissingError(this.collection);
+    await this.acquireWriteLock();
+    this.assertOpen();
     return this.state;
+  }
+
+  /**
+   * Takes the write lock unless this store holds it already; concurrent first writes share one
+   * attempt, and a failed attempt is retried by the next write. Another writer may have saved
+   * since this store last loaded (it had no pending writes then, or it would hold the lock),
+   * so a newer generation on disk is loaded first: writes apply to the latest data.
+   */
+  private async acquireWriteLock(): Promise<void> {
+    if (!this.lock) {
+      const taking = (this.lock = WriteLock.acquire(this.path).then(async (lock) => {
+        try {
+          const file = await readCollectionFile(this.path);
+          if (file && !isSameGeneration(file, this.state?.file)) this.state = await this.read(file);
+          return lock;
+        } catch (error) {
+          await lock.release();
+          throw error;
+        }
+      }));
+      taking.catch(() => {
+        if (this.lock === taking) this.lock = undefined;
+      });
+    }
+    await this.lock;
   }
 
   private assertOpen(): void {

@@ -15,16 +15,6 @@ export interface PointRow {
 /** Rows start at this capacity and double when full. */
 const INITIAL_CAPACITY = 1024;
 
-/** Returns a unit-length copy of `vector`; an all-zero vector stays zero (it matches nothing). */
-export function normalize(vector: ArrayLike<number>): Float32Array {
-  const out = Float32Array.from(vector);
-  let sum = 0;
-  for (let i = 0; i < out.length; i++) sum += out[i]! * out[i]!;
-  const norm = Math.sqrt(sum);
-  if (norm > 0) for (let i = 0; i < out.length; i++) out[i] = out[i]! / norm;
-  return out;
-}
-
 export class PointTable {
   /** Row -> point; undefined for free rows. */
   private readonly rows: (PointRow | undefined)[] = [];

@@ -10,11 +10,13 @@
  */
 import { QdrantClient } from "@qdrant/js-client-rest";
 import { z } from "zod";
+import { retry } from "../../shared/retry.js";
+import { l2Normalize } from "../embed/normalize.js";
 import { BackendUnavailableError, CollectionMissingError, EmbeddingMismatchError, StoreCorruptError } from "../errors.js";
 import { assertCollectionName } from "./collection-name.js";
+import { compareStrings } from "./compare-strings.js";
 import { ChunkPayloadSchema } from "./payload-schema.js";
 import { describeQdrantError, isTransientQdrantError, statusOf } from "./qdrant-errors.js";
-import { retry } from "./retry.js";
 import type {
   ArticleHit,
   ArticleSearchOptions,
@@ -160,6 +162,9 @@ export class QdrantVectorStore implements VectorStore {
           `collection ${JSON.stringify(this.collection)} holds ${dimension}-dim vectors of ${JSON.stringify(model)}`,
       );
     }
+    // Qdrant would store a zero vector and score it NaN or 0 against everything; refuse it here, as
+    // the embedded store does. What is sent stays the caller's vector: Qdrant normalises for cosine.
+    for (const p of points) l2Normalize(p.vector, `point ${p.id} (${p.payload.path}#${p.payload.chunkIndex})`);
     for (let i = 0; i < points.length; i += this.batchSize) {
       const batch = points.slice(i, i + this.batchSize).map((p) => ({
         id: p.id,
@@ -200,6 +205,7 @@ export class QdrantVectorStore implements VectorStore {
         `query vector has ${vector.length} dims; collection ${JSON.stringify(this.collection)} holds ${meta.dimension}-dim vectors of ${JSON.stringify(meta.model)}`,
       );
     }
+    l2Normalize(vector, "the query vector");
     if (options.limit <= 0) return [];
     const filter =
       options.category === undefined ? undefined : { must: [{ key: "categories", match: { value: options.category } }] };
@@ -220,8 +226,7 @@ export class QdrantVectorStore implements VectorStore {
       const hit = group.hits[0];
       return hit ? [{ id: String(hit.id), score: hit.score, payload: this.parsePayload(hit.id, hit.payload) }] : [];
     });
-    const byPath = (a: ArticleHit, b: ArticleHit) => (a.payload.path < b.payload.path ? -1 : a.payload.path > b.payload.path ? 1 : 0);
-    return hits.sort((a, b) => b.score - a.score || byPath(a, b));
+    return hits.sort((a, b) => b.score - a.score || compareStrings(a.payload.path, b.payload.path));
   }
 
   async indexedArticles(): Promise<Map<string, IndexedArticle>> {
@@ -270,7 +275,7 @@ export class QdrantVectorStore implements VectorStore {
     );
     return result.hits
       .map((hit) => ({ category: String(hit.value), articles: hit.count }))
-      .sort((a, b) => b.articles - a.articles || (a.category < b.category ? -1 : a.category > b.category ? 1 : 0));
+      .sort((a, b) => b.articles - a.articles || compareStrings(a.category, b.category));
   }
 
   async markIndexed(at: Date): Promise<void> {
@@ -336,7 +341,7 @@ export class QdrantVectorStore implements VectorStore {
           attempts++;
           return fn(this.client);
         },
-        { attempts: this.attempts, baseDelayMs: this.baseDelayMs, isRetryable: isTransientQdrantError },
+        { maxAttempts: this.attempts, baseDelayMs: this.baseDelayMs, shouldRetry: isTransientQdrantError },
       );
     } catch (error) {
       if (statusOf(error) === 404 && options.ifNotFound) return options.ifNotFound();

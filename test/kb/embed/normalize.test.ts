@@ -39,4 +39,11 @@ describe("l2Normalize", () => {
     expect(() => l2Normalize([1, Number.NaN])).toThrow(RangeError);
     expect(() => l2Normalize([Number.POSITIVE_INFINITY, 1])).toThrow(RangeError);
   });
+
+  it("names the refused vector in the error when told what it is", () => {
+    expect(() => l2Normalize([0, 0], "point p1 (a.md#0)")).toThrow(
+      "cannot normalise point p1 (a.md#0): its norm is 0, and a zero or non-finite vector has no direction",
+    );
+    expect(() => l2Normalize([Number.NaN])).toThrow(/cannot normalise a vector: its norm is NaN/);
+  });
 });

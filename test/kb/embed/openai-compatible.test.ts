@@ -125,6 +125,18 @@ describe("createOpenAiCompatibleEmbedder", () => {
     expect(html.message).toContain("the body is not JSON: <html>");
   });
 
+  it("refuses a zero vector from the server as a malformed response, without retrying", async () => {
+    let calls = 0;
+    const fetch: typeof globalThis.fetch = async () => {
+      calls++;
+      return Response.json({ data: [{ index: 0, embedding: [0, 0, 0, 0] }] });
+    };
+    const error = await failureOf(embedderFor({ dimension: 4, fetch }).embed(["atr"]));
+    expect(error).toBeInstanceOf(BackendUnavailableError);
+    expect(error.message).toMatch(/malformed response for model text-embedding-test: cannot normalise embedding 0: its norm is 0/);
+    expect(calls).toBe(1);
+  });
+
   it("times out on a server that never answers, once per attempt", async () => {
     server.failNext({ kind: "hang" }, { kind: "hang" });
     const started = Date.now();

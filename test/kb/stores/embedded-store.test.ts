@@ -1,8 +1,13 @@
-import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, mkdtemp, readdir, readFile, rm, truncate, utimes, writeFile } from "node:fs/promises";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { CollectionMissingError, EmbeddingMismatchError, StoreCorruptError } from "../../../services/kb/errors.js";
+import {
+  CollectionMissingError,
+  EmbeddingMismatchError,
+  StoreCorruptError,
+  StoreLockedError,
+} from "../../../services/kb/errors.js";
 import { ConfigError } from "../../../services/shared/errors.js";
 import { EmbeddedVectorStore, openEmbeddedStore, type EmbeddedStoreOptions } from "../../../services/kb/stores/embedded-store.js";
 import { HnswIndex } from "../../../services/kb/stores/hnsw-index.js";
@@ -22,6 +27,17 @@ async function tempHandle(extra: Partial<EmbeddedStoreOptions>) {
 // Once with the default threshold (tiny sets are scored exactly), once forcing every search through HNSW.
 describeVectorStoreSuite("embedded, exact scoring", () => tempHandle({}));
 describeVectorStoreSuite("embedded, HNSW", () => tempHandle({ exactSearchThreshold: 0 }));
+
+/** A pid no process has: above Linux's largest pid_max (2^22), checked anyway. */
+function deadPid(): number {
+  for (let pid = 2 ** 22 + 12345; ; pid++) {
+    try {
+      process.kill(pid, 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ESRCH") return pid;
+    }
+  }
+}
 
 /** mulberry32: a seeded PRNG so the random data sets are the same on every run. */
 function rng(seed: number): () => number {
@@ -152,7 +168,13 @@ describe("EmbeddedVectorStore (embedded only)", () => {
     const query = randomVector(rng(11));
     const before = await store.searchArticles(query, { limit: 10 });
     await store.close();
-    expect((await readdir(join(dir, "kb"))).sort()).toEqual(["collection.json", "hnsw-2.bin", "points-2.json", "vectors-2.f32"]);
+    // Generation 2 (ensureCollection saved 1), each file tagged per save; the lock is gone with close().
+    const files = (await readdir(join(dir, "kb"))).sort();
+    expect(files).toHaveLength(4);
+    expect(files[0]).toBe("collection.json");
+    expect(files[1]).toMatch(/^hnsw-2-([0-9a-f]{8})\.bin$/);
+    const tag = /^hnsw-(2-[0-9a-f]{8})/.exec(files[1]!)![1];
+    expect(files.slice(2)).toEqual([`points-${tag}.json`, `vectors-${tag}.f32`]);
     const again = await open({ exactSearchThreshold: 0 });
     expect(await again.searchArticles(query, { limit: 10 })).toEqual(before);
     expect((await again.stats()).points).toBe(points.length);
@@ -200,7 +222,7 @@ describe("EmbeddedVectorStore (embedded only)", () => {
       await truncate(named(files, "vectors-"), 1000);
       const opening = open();
       await expect(opening).rejects.toBeInstanceOf(StoreCorruptError);
-      await expect(opening).rejects.toThrow(/vectors-\d+\.f32 has 1000 bytes[\s\S]*quantmind index/);
+      await expect(opening).rejects.toThrow(/vectors-\d+-[0-9a-f]{8}\.f32 has 1000 bytes[\s\S]*quantmind index/);
     });
 
     it("an edited points file is a StoreCorruptError", async () => {
@@ -208,7 +230,7 @@ describe("EmbeddedVectorStore (embedded only)", () => {
       const file = named(files, "points-");
       const text = await readFile(file, "utf8");
       await writeFile(file, text.replace("p1.md", "p9.md"));
-      await expect(open()).rejects.toThrow(/points-\d+\.json does not match its checksum/);
+      await expect(open()).rejects.toThrow(/points-\d+-[0-9a-f]{8}\.json does not match its checksum/);
     });
 
     it("a damaged HNSW file is rebuilt from the vectors, with a warning", async () => {
@@ -235,17 +257,21 @@ describe("EmbeddedVectorStore (embedded only)", () => {
     });
 
     it("debris of an interrupted save is ignored on open (a writer may still own it) and removed by the next save", async () => {
-      const { files } = await saved();
-      await writeFile(join(dir, "kb", "points-99.json"), "{half");
-      await writeFile(join(dir, "kb", "hnsw-3.bin.tmp-123-abcd"), "partial");
+      await saved();
+      const dead = deadPid();
+      const debris = ["points-99.json", "vectors-7-0badf00d.f32", `hnsw-3-00c0ffee.bin.tmp-${dead}-abcd`, `collection.json.tmp-${dead}-1f`];
+      // A temp file of another live process is left alone even by the lock holder, in case it bypassed the lock.
+      const live = `points-4-12345678.json.tmp-${process.ppid}-abcd`;
+      for (const name of [...debris, live]) await writeFile(join(dir, "kb", name), "partial");
       const store = await open();
       expect((await store.stats()).points).toBe(3000);
-      expect(await readdir(join(dir, "kb"))).toContain("hnsw-3.bin.tmp-123-abcd");
+      expect(await readdir(join(dir, "kb"))).toEqual(expect.arrayContaining([...debris, live]));
       await store.markIndexed(new Date());
       const after = await readdir(join(dir, "kb"));
-      expect(after).not.toContain("hnsw-3.bin.tmp-123-abcd");
-      expect(after).not.toContain("points-99.json");
-      expect(after).toHaveLength(files.length);
+      for (const name of debris) expect(after).not.toContain(name);
+      const generation = after.filter((f) => /^(points|vectors|hnsw)-\d+-[0-9a-f]{8}\.(json|f32|bin)$/.test(f));
+      expect(generation).toHaveLength(3);
+      expect(after.sort()).toEqual(["collection.json", live, "write.lock", ...generation].sort());
       await store.close();
     });
   });
@@ -279,5 +305,150 @@ describe("EmbeddedVectorStore (embedded only)", () => {
     await store.ensureCollection({ model: "m", dimension: 8 });
     await expect(store.searchArticles(new Float32Array(4), { limit: 1 })).rejects.toBeInstanceOf(EmbeddingMismatchError);
     await store.close();
+  });
+});
+
+describe("EmbeddedVectorStore write lock", () => {
+  let dir: string;
+  const open = () => openEmbeddedStore({ dir, collection: "kb", onWarning: () => {} });
+  const lockPath = () => join(dir, "kb", "write.lock");
+  const readLock = async () => JSON.parse(await readFile(lockPath(), "utf8")) as Record<string, unknown>;
+  const listing = () => readdir(join(dir, "kb")).catch(() => [] as string[]);
+  async function writeLock(content: string, ageMs = 0): Promise<void> {
+    await mkdir(join(dir, "kb"), { recursive: true });
+    await writeFile(lockPath(), content);
+    if (ageMs > 0) {
+      const then = new Date(Date.now() - ageMs);
+      await utimes(lockPath(), then, then);
+    }
+  }
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), "qm-embedded-lock-"));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it("the first write takes write.lock with pid, hostname and startedAt; close releases it", async () => {
+    const store = await open();
+    expect(await listing()).toEqual([]);
+    await store.ensureCollection({ model: "m", dimension: 8 });
+    expect(await readLock()).toMatchObject({ pid: process.pid, hostname: hostname(), startedAt: expect.any(String) });
+    await store.upsert([chunk("a.md", 0, vec(1))]);
+    await store.close();
+    expect(await listing()).not.toContain("write.lock");
+    // Released for good: the next writer takes it without a fuss.
+    const next = await open();
+    await next.deleteArticles(["a.md"]);
+    expect(await listing()).toContain("write.lock");
+    await next.close();
+    expect(await listing()).not.toContain("write.lock");
+  });
+
+  it("a second writer on the same directory gets StoreLockedError and changes nothing", async () => {
+    const first = await open();
+    const second = await open();
+    await first.ensureCollection({ model: "m", dimension: 8 });
+    // Creating raced the first writer: refused.
+    const creating = second.ensureCollection({ model: "m", dimension: 8 });
+    await expect(creating).rejects.toBeInstanceOf(StoreLockedError);
+    await expect(creating).rejects.toMatchObject({ code: "STORE_LOCKED" });
+    // Opened after the collection exists: ensureCollection only reads, the first real write is refused.
+    const third = await open();
+    await third.ensureCollection({ model: "m", dimension: 8 });
+    const error = await third.upsert([chunk("b.md", 0, vec(0, 1))]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreLockedError);
+    expect((error as Error).message).toContain(`process ${process.pid}`);
+    expect((error as Error).message).toMatch(/wait for that index run to finish, or delete .*write\.lock if that process is gone/);
+    for (const write of [third.deleteArticles(["a.md"]), third.deleteChunksFrom("a.md", 0), third.markIndexed(new Date())]) {
+      await expect(write).rejects.toBeInstanceOf(StoreLockedError);
+    }
+    await first.upsert([chunk("a.md", 0, vec(1))]);
+    await first.close();
+    await second.close();
+    await third.close();
+    const reader = await open();
+    expect(await reader.stats()).toEqual({ points: 1, articles: 1 });
+    await reader.close();
+  });
+
+  it("refuses a lock held by another live process of this host, naming its pid", async () => {
+    const owner = { pid: process.ppid, hostname: hostname(), startedAt: "2026-01-01T00:00:00.000Z" };
+    await writeLock(JSON.stringify(owner));
+    const store = await open();
+    await expect(store.ensureCollection({ model: "m", dimension: 8 })).rejects.toThrow(`process ${process.ppid}`);
+    await store.close();
+    expect(await readLock()).toEqual(owner);
+  });
+
+  it("refuses a lock of another host, whose pid it cannot check", async () => {
+    await writeLock(JSON.stringify({ pid: deadPid(), hostname: `not-${hostname()}`, startedAt: "2026-01-01T00:00:00.000Z" }));
+    const store = await open();
+    await expect(store.ensureCollection({ model: "m", dimension: 8 })).rejects.toThrow(/on host not-/);
+    await store.close();
+  });
+
+  it("takes over the lock of a process that is gone", async () => {
+    const dead = deadPid();
+    await writeLock(JSON.stringify({ pid: dead, hostname: hostname(), startedAt: "2026-01-01T00:00:00.000Z" }));
+    const store = await open();
+    await store.ensureCollection({ model: "m", dimension: 8 });
+    expect(await readLock()).toMatchObject({ pid: process.pid, hostname: hostname() });
+    expect((await listing()).filter((f) => f.startsWith("write.lock"))).toEqual(["write.lock"]);
+    await store.close();
+    expect(await listing()).not.toContain("write.lock");
+  });
+
+  it("takes over a garbage lock once it is old enough not to be one being written", async () => {
+    await writeLock("{not json", 60_000);
+    const store = await open();
+    await store.ensureCollection({ model: "m", dimension: 8 });
+    expect(await readLock()).toMatchObject({ pid: process.pid });
+    await store.close();
+    expect(await listing()).not.toContain("write.lock");
+  });
+
+  it("a reader-only store never creates write.lock, even while a writer holds it", async () => {
+    const reader = await open();
+    expect(await reader.getCollectionMeta()).toBeUndefined();
+    const writer = await open();
+    await writer.ensureCollection({ model: "m", dimension: 8 });
+    await writer.upsert([chunk("a.md", 0, vec(1))]);
+    await writer.close();
+    expect(await listing()).not.toContain("write.lock");
+
+    const server = await openEmbeddedStore({ dir, collection: "kb", refreshIntervalMs: 0, onWarning: () => {} });
+    await server.ensureCollection({ model: "m", dimension: 8 });
+    await server.searchArticles(vec(1), { limit: 3 });
+    await server.stats();
+    await server.listCategories();
+    await server.indexedArticles();
+    await server.exportPoints();
+    expect(await listing()).not.toContain("write.lock");
+    const other = await open();
+    await other.upsert([chunk("b.md", 0, vec(0, 1))]);
+    expect(await readLock()).toMatchObject({ pid: process.pid });
+    expect((await server.stats()).points).toBe(1);
+    await server.close();
+    expect(await listing()).toContain("write.lock");
+    await other.close();
+    await reader.close();
+    expect(await listing()).not.toContain("write.lock");
+  });
+
+  it("loads what another writer saved since open before writing, so its work is not lost", async () => {
+    const setup = await open();
+    await setup.ensureCollection({ model: "m", dimension: 8 });
+    await setup.upsert([chunk("a.md", 0, vec(1))]);
+    await setup.close();
+    const late = await openEmbeddedStore({ dir, collection: "kb", refreshIntervalMs: 60_000, onWarning: () => {} });
+    await late.ensureCollection({ model: "m", dimension: 8 });
+    const other = await open();
+    await other.upsert([chunk("b.md", 0, vec(0, 1))]);
+    await other.close();
+    await late.upsert([chunk("c.md", 0, vec(0, 0, 1))]);
+    await late.close();
+    const check = await open();
+    expect([...(await check.indexedArticles()).keys()].sort()).toEqual(["a.md", "b.md", "c.md"]);
+    await check.close();
   });
 });

@@ -250,6 +250,16 @@ describe("QdrantVectorStore protocol (against a strict fake Qdrant)", () => {
     expect(first).toEqual({ id: points[0]!.id, vector: [1, 0, 0, 0, 0, 0, 0, 0], payload: points[0]!.payload });
   });
 
+  it("refuses zero vectors before sending anything, as the embedded store does", async () => {
+    const store = await created();
+    const zero = chunk("z.md", 1, vec(), { chunkCount: 2 });
+    await expect(store.upsert([chunk("a.md", 0, vec(1)), zero])).rejects.toThrow(
+      new RangeError(`cannot normalise point ${zero.id} (z.md#1): its norm is 0, and a zero or non-finite vector has no direction`),
+    );
+    await expect(store.searchArticles(vec(), { limit: 3 })).rejects.toBeInstanceOf(RangeError);
+    expect(qdrant.requests).toEqual([]);
+  });
+
   it("searches with groups by path, one hit each, filtering the category inside Qdrant", async () => {
     const store = await created();
     const a = chunk("a.md", 2, vec(1), { categories: ["rare"] });

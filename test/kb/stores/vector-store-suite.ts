@@ -280,5 +280,22 @@ export function describeVectorStoreSuite(name: string, open: () => Promise<Suite
       await expect(write).rejects.toThrow(/\b4\b[\s\S]*\b8\b/);
       expect(await store.stats()).toEqual({ points: 0, articles: 0 });
     });
+
+    it("refuses a zero or non-finite vector, naming the point, and applies nothing of that batch", async () => {
+      await store.ensureCollection(META);
+      for (const vector of [vec(), vec(1, Number.NaN), vec(Number.POSITIVE_INFINITY)]) {
+        const bad = chunk("bad.md", 3, vector, { chunkCount: 4 });
+        const write = store.upsert([chunk("ok.md", 0, vec(1)), bad]);
+        await expect(write).rejects.toBeInstanceOf(RangeError);
+        await expect(write).rejects.toThrow(`point ${bad.id} (bad.md#3)`);
+      }
+      expect(await store.stats()).toEqual({ points: 0, articles: 0 });
+    });
+
+    it("refuses a zero query vector instead of scoring everything 0", async () => {
+      await store.ensureCollection(META);
+      await store.upsert([chunk("a.md", 0, vec(1))]);
+      await expect(store.searchArticles(vec(), { limit: 1 })).rejects.toThrow(/query vector[\s\S]*no direction/);
+    });
   });
 }
