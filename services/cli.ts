@@ -4,9 +4,9 @@
  */
 import { Command, InvalidArgumentError, Option } from "commander";
 import { ConfigError, QuantMindError } from "./shared/errors.js";
-import { createLogger } from "./shared/logger.js";
+import { createLogger, scrubSecrets } from "./shared/logger.js";
 import { loadKbConfig, type KbConfig } from "./kb/config.js";
-import { indexWithProgress, NothingIndexedError, printTestQuery } from "./kb/cli/index-command.js";
+import { indexWithProgress, printTestQuery } from "./kb/cli/index-command.js";
 import { startKb } from "./kb/cli/start-command.js";
 import { closeKbDeps, createKbDeps, serveKbHttp, serveKbStdio } from "./kb/main.js";
 
@@ -63,7 +63,7 @@ serve
       await closeKbDeps(deps);
       return;
     }
-    const server = await serveKbHttp(config, deps, { host: config.MCP_HOST, port: config.MCP_PORT });
+    const server = await serveKbHttp(config, deps);
     logger.info({ url: server.mcpUrl, apiKeyFile: server.apiKey.file }, "knowledge-base MCP server listening");
     shutdownOnSignal(async () => {
       await server.close();
@@ -83,7 +83,13 @@ program
 
 function shutdownOnSignal(stop: () => Promise<void>): void {
   const handler = () => {
-    void stop().finally(() => process.exit(0));
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`quantmind: shutdown failed: ${scrubSecrets(String((error as Error)?.message ?? error))}\n`);
+        process.exit(1);
+      },
+    );
   };
   process.once("SIGINT", handler);
   process.once("SIGTERM", handler);
@@ -92,8 +98,8 @@ function shutdownOnSignal(stop: () => Promise<void>): void {
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  const known = error instanceof ConfigError || error instanceof QuantMindError || error instanceof NothingIndexedError;
-  const message = known ? (error as Error).message : String((error as Error)?.stack ?? error);
-  process.stderr.write(`quantmind: ${message}\n`);
+  const known = error instanceof QuantMindError;
+  const message = known ? error.message : String((error as Error)?.stack ?? error);
+  process.stderr.write(`quantmind: ${scrubSecrets(message)}\n`);
   process.exitCode = error instanceof ConfigError ? 2 : 1;
 }

@@ -4,7 +4,7 @@ import { cp, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUNDLED_ARTICLES_DIR } from "../services/kb/config.js";
-import { CLI } from "./helpers/kb-cli.js";
+import { CLI, startHttpServer, TEST_API_KEY } from "./helpers/kb-cli.js";
 import { makeTempDir } from "./helpers/temp-dir.js";
 
 function run(args: string[], env: Record<string, string> = {}) {
@@ -40,6 +40,28 @@ describe("quantmind CLI", () => {
     const result = run(["serve", "kb", "--transport", "carrier-pigeon"]);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/--transport.*carrier-pigeon|carrier-pigeon.*stdio, http/s);
+  });
+
+  it("serve kb reads its API key from MCP_API_KEY_FILE", async () => {
+    const keyFile = path.join(temp.dir, "mcp-api-key");
+    await writeFile(keyFile, "key-from-a-secret-file-0123456789\n");
+    const server = await startHttpServer(
+      { dataDir: path.join(temp.dir, "file-key-data"), articlesDir: BUNDLED_ARTICLES_DIR },
+      { MCP_API_KEY: "", MCP_API_KEY_FILE: keyFile },
+    );
+    try {
+      const list = (key: string) =>
+        fetch(server.mcpUrl, {
+          method: "POST",
+          headers: { "content-type": "application/json", accept: "application/json, text/event-stream", "x-api-key": key },
+          body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+        });
+      expect((await list("key-from-a-secret-file-0123456789")).status).toBe(200);
+      expect((await list(TEST_API_KEY)).status).toBe(401);
+      expect(server.stderr()).not.toContain("key-from-a-secret-file-0123456789");
+    } finally {
+      await server.stop();
+    }
   });
 
   it("index exits non-zero when nothing could be indexed, and says why", async () => {
@@ -83,7 +105,7 @@ describe("quantmind CLI", () => {
     const mcpUrl = /MCP endpoint \(Streamable HTTP\): (http:\/\/127\.0\.0\.1:\d+\/mcp)/.exec(stdout)![1]!;
     expect(stdout).toMatch(/indexed 1 articles/);
     const health = await fetch(mcpUrl.replace(/\/mcp$/, "/healthz"));
-    expect(await health.json()).toMatchObject({ status: "ok", backend: "embedded" });
+    expect(await health.json()).toEqual({ status: "ok", service: "kb" });
 
     const keyFile = path.join(dataDir, "api-key");
     const clientsFile = path.join(dataDir, "mcp-clients.json");

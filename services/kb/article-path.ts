@@ -2,8 +2,9 @@
  * Resolves a client-supplied article path to a file inside the articles root, or refuses it.
  * Refused: empty or over-long paths, NUL bytes, absolute paths (POSIX, Windows drive or UNC),
  * backslashes, percent-encoding (articles are addressed by their plain relative path, so an
- * encoded `..` can never slip past a check), any `.` or `..` segment, non-Markdown files, and
- * symbolic links whose target lies outside the root.
+ * encoded `..` can never slip past a check), any `.` or `..` segment, hidden files and folders
+ * (never indexed, so never served), non-Markdown files, and symbolic links whose target lies
+ * outside the root.
  */
 import { realpath, stat } from "node:fs/promises";
 import path from "node:path";
@@ -28,17 +29,26 @@ export function validateArticlePath(requested: string): string[] {
   if (segments.some((s) => s === ".." || s === "." || s === "")) {
     throw new PathRefusedError("path has an empty, '.' or '..' segment: traversal is not allowed");
   }
+  if (segments.some((s) => s.startsWith("."))) {
+    throw new PathRefusedError("path names a hidden file or folder, which is never indexed");
+  }
   if (!isMarkdownName(segments[segments.length - 1]!)) {
     throw new PathRefusedError("only Markdown articles (.md) can be read");
   }
   return segments;
 }
 
+export interface ResolvedArticle {
+  /** Real absolute path. */
+  file: string;
+  bytes: number;
+}
+
 /**
- * The real absolute path of the article `requested` under `root`. Throws PathRefusedError for
- * a refused path and ArticleNotFoundError when no such regular file exists.
+ * The real absolute path (and size) of the article `requested` under `root`. Throws
+ * PathRefusedError for a refused path and ArticleNotFoundError when no such regular file exists.
  */
-export async function resolveArticlePath(root: string, requested: string): Promise<string> {
+export async function resolveArticlePath(root: string, requested: string): Promise<ResolvedArticle> {
   const segments = validateArticlePath(requested);
   const realRoot = await realpath(root);
   let realFile: string;
@@ -48,11 +58,11 @@ export async function resolveArticlePath(root: string, requested: string): Promi
     throw new ArticleNotFoundError(requested);
   }
   const relative = path.relative(realRoot, realFile);
-  if (relative.startsWith("..") || path.isAbsolute(relative)) {
+  if (relative === ".." || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
     throw new PathRefusedError("path leads outside the articles root (through a symbolic link)");
   }
   if (!isMarkdownName(realFile)) throw new PathRefusedError("path leads to a file that is not a Markdown article");
   const info = await stat(realFile);
   if (!info.isFile()) throw new ArticleNotFoundError(requested);
-  return realFile;
+  return { file: realFile, bytes: info.size };
 }

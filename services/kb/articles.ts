@@ -31,7 +31,7 @@ const FRONTMATTER = /^\uFEFF?---\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
 
 const FrontmatterSchema = z.object({
   title: z.string().trim().min(1, "title is empty"),
-  url: z.url("url is not a valid URL"),
+  url: z.url({ protocol: /^https?$/, message: "url is not a valid http(s) URL" }),
   categories: z
     .union([z.array(z.string()), z.string()])
     .optional()

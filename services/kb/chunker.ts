@@ -3,6 +3,7 @@
  * is ever cut off by the model. Splits prefer paragraph, then sentence, then word boundaries;
  * consecutive chunks share up to `overlapTokens` of trailing text for context.
  */
+import { KbError } from "./errors.js";
 
 export interface ChunkOptions {
   /** Largest chunk, in the embedder's tokens (the heading line included). */
@@ -15,16 +16,31 @@ export interface ChunkOptions {
   countTokens: (text: string) => number;
 }
 
-export class ChunkingError extends Error {}
+/** Smallest window the chunker accepts: room for a heading and some text. */
+export const MIN_WINDOW = 16;
+
+export class ChunkingError extends KbError {
+  constructor(message: string) {
+    super("CHUNKING_FAILED", message);
+  }
+}
+
+/** The heading, cut at a word so it takes at most `budget` tokens: context must not crowd out content. */
+function shortenHeading(heading: string, budget: number, countTokens: (text: string) => number): string {
+  if (countTokens(`${heading}\n\n`) <= budget) return heading;
+  const words = heading.split(/\s+/);
+  while (words.length > 1 && countTokens(`${words.join(" ")}…\n\n`) > budget) words.pop();
+  const short = `${words.join(" ")}…`;
+  return countTokens(`${short}\n\n`) <= budget ? short : "";
+}
 
 /** Chunks `body`; every returned string satisfies `countTokens(chunk) <= maxTokens`. */
 export function chunkText(body: string, options: ChunkOptions): string[] {
   const { maxTokens, countTokens } = options;
-  const prefix = options.heading ? `${options.heading}\n\n` : "";
+  if (maxTokens < MIN_WINDOW) throw new ChunkingError(`maxTokens ${maxTokens} is below the minimum of ${MIN_WINDOW}`);
+  const heading = options.heading ? shortenHeading(options.heading, Math.floor(maxTokens / 4), countTokens) : "";
+  const prefix = heading ? `${heading}\n\n` : "";
   const budget = maxTokens - (prefix ? countTokens(prefix) : 0);
-  if (budget < 8) {
-    throw new ChunkingError(`maxTokens ${maxTokens} leaves no room for text after the heading`);
-  }
   const overlap = Math.min(options.overlapTokens ?? 0, Math.floor(budget / 2));
   const fits = (text: string) => countTokens(prefix + text) <= maxTokens;
 

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { PACKAGE_ROOT } from "../shared/package-root.js";
 import { envField, parseEnv, type Env } from "../shared/config.js";
 import { DEFAULT_CHUNK_TOKENS, DEFAULT_OVERLAP_TOKENS } from "./indexer.js";
+import { COLLECTION_NAME_PATTERN } from "./stores/collection-name.js";
 
 /** The sample corpus shipped in the repository. */
 export const BUNDLED_ARTICLES_DIR = path.join(PACKAGE_ROOT, "data", "articles");
@@ -19,10 +20,7 @@ export const KbEnvSchema = z
     /** Where the embedded store and the generated API key live; default `.quantmind`. */
     QM_DATA_DIR: z.string().default(".quantmind"),
     KB_ARTICLES_DIR: z.string().default(BUNDLED_ARTICLES_DIR),
-    KB_COLLECTION: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,64}$/, "use 1-64 letters, digits, - or _")
-      .default("mql5_articles"),
+    KB_COLLECTION: z.string().regex(COLLECTION_NAME_PATTERN, "use 1-64 letters, digits, - or _").default("mql5_articles"),
     KB_CHUNK_TOKENS: z.coerce.number().int().min(16).max(8192).default(DEFAULT_CHUNK_TOKENS),
     KB_CHUNK_OVERLAP: z.coerce.number().int().min(0).max(1024).default(DEFAULT_OVERLAP_TOKENS),
     /** Unset: the embedded on-disk store. */
@@ -40,7 +38,11 @@ export const KbEnvSchema = z
     /** Unset: a key generated into `<QM_DATA_DIR>/api-key`. */
     MCP_API_KEY: z.string().min(16, "must be at least 16 characters").optional(),
     /** Comma-separated origins, or `*`. */
-    MCP_CORS_ORIGINS: z.string().default("*"),
+    MCP_CORS_ORIGINS: z
+      .string()
+      .default("*")
+      .transform((value) => value.split(",").map((origin) => origin.trim()).filter(Boolean))
+      .refine((origins) => origins.length > 0, "list at least one origin, or *"),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((env, ctx) => {

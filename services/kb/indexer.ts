@@ -4,13 +4,14 @@
  * Incremental by content hash: an unchanged article embeds nothing; a changed one has its
  * chunks overwritten in place (ids are stable) and its surplus chunks deleted afterwards, so it
  * is never missing from search mid-run; an article deleted from disk loses its chunks. A file
- * that cannot be parsed is reported and skipped, and its previously indexed chunks are kept.
+ * that cannot be read, parsed or chunked is reported and skipped, and its previously indexed
+ * chunks are kept.
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Logger } from "pino";
 import { hashContent, listArticleFiles, parseArticle, type Article } from "./articles.js";
-import { chunkText } from "./chunker.js";
+import { ChunkingError, chunkText } from "./chunker.js";
 import type { Embedder } from "./embed/embedder.js";
 import { pointId } from "./point-id.js";
 import type { StoredPoint, VectorStore } from "./stores/vector-store.js";
@@ -84,7 +85,6 @@ export async function indexArticles(options: IndexOptions): Promise<IndexSummary
     if (pending.length === 0) return;
     await embedAndStore(pending, store, embedder);
     for (const { article, chunks } of pending) {
-      await store.deleteChunksFrom(article.path, chunks.length);
       summary.indexed.push(article.path);
       summary.chunksEmbedded += chunks.length;
     }
@@ -96,24 +96,25 @@ export async function indexArticles(options: IndexOptions): Promise<IndexSummary
 
   for (const relativePath of files) {
     progress.articlesScanned++;
-    const bytes = await readFile(path.join(options.articlesRoot, ...relativePath.split("/")));
-    if (known.get(relativePath)?.contentHash === hashContent(bytes)) {
+    let prepared: PendingArticle | "unchanged";
+    try {
+      prepared = await prepareArticle(options.articlesRoot, relativePath, known.get(relativePath)?.contentHash, {
+        maxTokens,
+        overlapTokens: options.overlapTokens ?? DEFAULT_OVERLAP_TOKENS,
+        countTokens: (text) => embedder.countTokens(text),
+      });
+    } catch (error) {
+      if (!(error instanceof ArticleSkipped)) throw error;
+      summary.skipped.push({ path: relativePath, reason: error.message });
+      logger?.warn({ path: relativePath, reason: error.message }, "article skipped");
+      continue;
+    }
+    if (prepared === "unchanged") {
       summary.unchanged++;
       continue;
     }
-    const parsed = parseArticle(relativePath, bytes);
-    if (!parsed.ok) {
-      summary.skipped.push({ path: relativePath, reason: parsed.reason });
-      logger?.warn({ path: relativePath, reason: parsed.reason }, "article skipped");
-      continue;
-    }
-    const chunks = chunkText(parsed.article.body, {
-      maxTokens,
-      overlapTokens: options.overlapTokens ?? DEFAULT_OVERLAP_TOKENS,
-      heading: parsed.article.title,
-      countTokens: (text) => embedder.countTokens(text),
-    });
-    pending.push({ article: parsed.article, chunks });
+    const { chunks } = prepared;
+    pending.push(prepared);
     pendingChunks += chunks.length;
     progress.chunksPlanned += chunks.length;
     if (pendingChunks >= batchSize) await flush();
@@ -129,6 +130,42 @@ export async function indexArticles(options: IndexOptions): Promise<IndexSummary
   return summary;
 }
 
+/** A file the run reports and skips; its message is the reason. */
+class ArticleSkipped extends Error {}
+
+/** Reads, hashes, parses and chunks one article; "unchanged" when its hash is the stored one. */
+async function prepareArticle(
+  root: string,
+  relativePath: string,
+  storedHash: string | undefined,
+  chunking: { maxTokens: number; overlapTokens: number; countTokens: (text: string) => number },
+): Promise<PendingArticle | "unchanged"> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path.join(root, ...relativePath.split("/")));
+  } catch (error) {
+    throw new ArticleSkipped(`cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  if (storedHash === hashContent(bytes)) return "unchanged";
+  const parsed = parseArticle(relativePath, bytes);
+  if (!parsed.ok) throw new ArticleSkipped(parsed.reason);
+  let chunks: string[];
+  try {
+    chunks = chunkText(parsed.article.body, { ...chunking, heading: parsed.article.title });
+  } catch (error) {
+    if (error instanceof ChunkingError) throw new ArticleSkipped(`cannot be chunked: ${error.message}`);
+    throw error;
+  }
+  if (chunks.length === 0) throw new ArticleSkipped("the article has no text to index");
+  return { article: parsed.article, chunks };
+}
+
+/**
+ * Embeds and stores the chunks of `pending`. Chunk 0 carries the article's content hash, so it
+ * is written last, after the surplus chunks are deleted: a run interrupted anywhere before that
+ * leaves the old hash in place, and the next run indexes the article again instead of taking a
+ * half-written article for an unchanged one.
+ */
 async function embedAndStore(pending: PendingArticle[], store: VectorStore, embedder: Embedder): Promise<void> {
   const texts = pending.flatMap((p) => p.chunks);
   const vectors = await embedder.embed(texts);
@@ -154,5 +191,7 @@ async function embedAndStore(pending: PendingArticle[], store: VectorStore, embe
       });
     });
   }
-  await store.upsert(points);
+  await store.upsert(points.filter((p) => p.payload.chunkIndex > 0));
+  for (const { article, chunks } of pending) await store.deleteChunksFrom(article.path, chunks.length);
+  await store.upsert(points.filter((p) => p.payload.chunkIndex === 0));
 }

@@ -9,7 +9,7 @@ import { loadOrCreateApiKey, type ApiKeySource } from "../shared/http/api-key-fi
 import { serveHttp, type RunningHttpServer } from "../shared/http/serve-node.js";
 import { registerSecret } from "../shared/logger.js";
 import { serveStdio } from "../shared/mcp/stdio.js";
-import type { KbConfig } from "./config.js";
+import { KB_SECRETS, type KbConfig } from "./config.js";
 import type { KbDeps } from "./deps.js";
 import { createEmbedder } from "./embed/create-embedder.js";
 import { indexArticles, type IndexOptions, type IndexSummary } from "./indexer.js";
@@ -24,7 +24,7 @@ export type KbPurpose = "index" | "serve";
 
 /** Builds the store and embedder the config names. Close them with `closeKbDeps`. */
 export async function createKbDeps(config: KbConfig, logger: Logger, purpose: KbPurpose = "serve"): Promise<KbDeps> {
-  for (const name of ["QDRANT_API_KEY", "EMBEDDINGS_API_KEY", "MCP_API_KEY"] as const) registerSecret(config[name]);
+  for (const name of KB_SECRETS) registerSecret(config[name]);
   const embedder = await createEmbedder(
     config.KB_EMBEDDER === "openai"
       ? {
@@ -38,6 +38,7 @@ export async function createKbDeps(config: KbConfig, logger: Logger, purpose: Kb
   );
   const store = await createVectorStore({
     collection: config.KB_COLLECTION,
+    onWarning: (message) => logger.warn(message),
     ...(config.QDRANT_URL !== undefined
       ? { qdrantUrl: config.QDRANT_URL, ...(config.QDRANT_API_KEY !== undefined && { qdrantApiKey: config.QDRANT_API_KEY }) }
       : { embeddedDir: path.resolve(config.QM_DATA_DIR, "kb") }),
@@ -77,12 +78,11 @@ export interface KbHttpServer extends RunningHttpServer {
   apiKey: ApiKeySource;
 }
 
-/** Serves the KB over Streamable HTTP at `/mcp`; the API key comes from config or the data dir. */
-export async function serveKbHttp(
-  config: KbConfig,
-  deps: KbDeps,
-  listen: { host: string; port: number },
-): Promise<KbHttpServer> {
+/**
+ * Serves the KB over Streamable HTTP at `/mcp` on MCP_HOST:MCP_PORT; the API key comes from
+ * config or the data dir.
+ */
+export async function serveKbHttp(config: KbConfig, deps: KbDeps): Promise<KbHttpServer> {
   const apiKey: ApiKeySource = config.MCP_API_KEY
     ? { key: config.MCP_API_KEY, created: false }
     : await loadOrCreateApiKey(config.QM_DATA_DIR);
@@ -90,10 +90,14 @@ export async function serveKbHttp(
   const app = createHttpApp({
     createMcpServer: () => createKbServer(deps),
     apiKeys: [apiKey.key],
-    corsOrigins: config.MCP_CORS_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean),
+    corsOrigins: config.MCP_CORS_ORIGINS,
     ...(deps.logger !== undefined && { logger: deps.logger }),
-    health: async () => ({ service: "kb", backend: deps.store.backend, collection: deps.store.collection }),
+    health: () => ({ service: "kb" }),
   });
-  const running = await serveHttp(app.fetch, listen);
+  const running = await serveHttp(app.fetch, {
+    host: config.MCP_HOST,
+    port: config.MCP_PORT,
+    onError: (error) => deps.logger?.error({ err: error }, "HTTP server error"),
+  });
   return { ...running, mcpUrl: `${running.url}/mcp`, apiKey };
 }

@@ -2,7 +2,7 @@
 import { readFile } from "node:fs/promises";
 import { resolveArticlePath } from "./article-path.js";
 import { parseArticle } from "./articles.js";
-import { KbError } from "./errors.js";
+import { ArticleUnreadableError } from "./errors.js";
 
 export interface ArticleContent {
   path: string;
@@ -19,13 +19,12 @@ export interface ArticleContent {
 export const MAX_ARTICLE_BYTES = 2 * 1024 * 1024;
 
 export async function readArticle(articlesRoot: string, requested: string): Promise<ArticleContent> {
-  const file = await resolveArticlePath(articlesRoot, requested);
-  const bytes = await readFile(file);
-  if (bytes.length > MAX_ARTICLE_BYTES) {
-    throw new KbError("ARTICLE_TOO_LARGE", `article is ${bytes.length} bytes, over the ${MAX_ARTICLE_BYTES}-byte limit`);
+  const { file, bytes: size } = await resolveArticlePath(articlesRoot, requested);
+  if (size > MAX_ARTICLE_BYTES) {
+    throw new ArticleUnreadableError("ARTICLE_TOO_LARGE", `article is ${size} bytes, over the ${MAX_ARTICLE_BYTES}-byte limit`);
   }
-  const parsed = parseArticle(requested, bytes);
-  if (!parsed.ok) throw new KbError("ARTICLE_MALFORMED", `article cannot be read: ${parsed.reason}`);
+  const parsed = parseArticle(requested, await readFile(file));
+  if (!parsed.ok) throw new ArticleUnreadableError("ARTICLE_MALFORMED", `article cannot be read: ${parsed.reason}`);
   const { article } = parsed;
   return {
     path: article.path,

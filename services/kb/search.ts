@@ -22,11 +22,18 @@ export interface SearchResult {
 
 export const PREVIEW_CHARS = 280;
 
+export interface SearchOutcome {
+  results: SearchResult[];
+  /** True when the query was longer than the model's window and only its start was used. */
+  queryTruncated: boolean;
+}
+
 export async function searchKnowledgeBase(
   deps: { store: VectorStore; embedder: Embedder },
   query: SearchQuery,
-): Promise<SearchResult[]> {
-  const [vector] = await deps.embedder.embed([query.query]);
+): Promise<SearchOutcome> {
+  const fitted = fitToWindow(query.query, deps.embedder);
+  const [vector] = await deps.embedder.embed([fitted]);
   const hits = await deps.store.searchArticles(vector!, {
     limit: query.limit,
     ...(query.category !== undefined && { category: query.category }),
@@ -34,7 +41,24 @@ export async function searchKnowledgeBase(
   if (hits.length === 0 && (await deps.store.stats()).points === 0) {
     throw new NotIndexedError(deps.store.collection);
   }
-  return hits.map(toSearchResult);
+  return { results: hits.map(toSearchResult), queryTruncated: fitted !== query.query };
+}
+
+/**
+ * The longest word prefix of `query` that fits the model's window. A long question still
+ * searches on its opening words rather than failing; the result says it was shortened.
+ */
+export function fitToWindow(query: string, embedder: Pick<Embedder, "countTokens" | "maxInputTokens">): string {
+  if (embedder.countTokens(query) <= embedder.maxInputTokens) return query;
+  const words = query.split(/\s+/);
+  let low = 0;
+  let high = words.length;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (embedder.countTokens(words.slice(0, mid).join(" ")) <= embedder.maxInputTokens) low = mid;
+    else high = mid - 1;
+  }
+  return words.slice(0, low).join(" ");
 }
 
 function toSearchResult(hit: ArticleHit): SearchResult {
@@ -52,7 +76,10 @@ function toSearchResult(hit: ArticleHit): SearchResult {
 
 /** The chunk without its title heading, whitespace folded, cut at a word near PREVIEW_CHARS. */
 export function preview(chunkText: string, title: string): string {
-  const body = chunkText.startsWith(title) ? chunkText.slice(title.length) : chunkText;
+  const headingEnd = chunkText.indexOf("\n\n");
+  // The indexer puts the title (shortened with "…" when long) on each chunk's first line.
+  const heading = headingEnd === -1 ? "" : chunkText.slice(0, headingEnd).replace(/…$/, "");
+  const body = heading && title.startsWith(heading) ? chunkText.slice(headingEnd) : chunkText;
   const folded = body.replace(/\s+/g, " ").trim();
   if (folded.length <= PREVIEW_CHARS) return folded;
   const cut = folded.slice(0, PREVIEW_CHARS);

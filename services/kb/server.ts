@@ -1,5 +1,6 @@
 /** The knowledge-base MCP server: registers its tools and resources, nothing else. */
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { PACKAGE_VERSION } from "../shared/package-root.js";
 import type { KbDeps } from "./deps.js";
 import { registerArticleResources } from "./resources.js";
 import { registerGetArticleContentTool } from "./tools/get-article-content.js";
@@ -8,11 +9,10 @@ import { registerListCategoriesTool } from "./tools/list-categories.js";
 import { registerSearchKnowledgeBaseTool } from "./tools/search-knowledge-base.js";
 
 export const KB_SERVER_NAME = "quantmind-kb";
-export const KB_SERVER_VERSION = "0.1.0";
 
 export function createKbServer(deps: KbDeps): McpServer {
   const server = new McpServer(
-    { name: KB_SERVER_NAME, version: KB_SERVER_VERSION },
+    { name: KB_SERVER_NAME, version: PACKAGE_VERSION },
     {
       instructions:
         "Knowledge base of MQL5 and algorithmic-trading articles. Use search_knowledge_base to find articles, " +

@@ -64,10 +64,5 @@ function describeValue(value: string | undefined): string {
 export const envField = {
   /** A TCP port; 0 asks the OS for a free one. */
   port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
-  boolean: (fallback: boolean) =>
-    z
-      .enum(["true", "false", "1", "0"], { message: "expected true or false" })
-      .transform((v) => v === "true" || v === "1")
-      .default(fallback),
-  url: () => z.url({ message: "expected an http(s) URL" }),
+  url: () => z.url({ protocol: /^https?$/, message: "expected an http(s) URL" }),
 };

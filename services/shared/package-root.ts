@@ -1,8 +1,8 @@
 /**
- * The project's root directory (where package.json is), found from this file's location so it
- * is right both when running the TypeScript sources and a compiled build in dist/.
+ * The project's root directory (where package.json is) and version, found from this file's
+ * location so they are right both when running the TypeScript sources and a compiled build.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -17,3 +17,6 @@ function findPackageRoot(start: string): string {
 }
 
 export const PACKAGE_ROOT = findPackageRoot(path.dirname(fileURLToPath(import.meta.url)));
+
+/** The project's version, reported as the MCP servers' version. */
+export const PACKAGE_VERSION = (JSON.parse(readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string }).version;

@@ -23,11 +23,11 @@ describe("resolveArticlePath", () => {
   afterAll(() => temp.remove());
 
   it("resolves a valid relative path", async () => {
-    expect(await resolveArticlePath(root, "indicators/atr.md")).toBe(path.join(root, "indicators/atr.md"));
+    expect(await resolveArticlePath(root, "indicators/atr.md")).toEqual({ file: path.join(root, "indicators/atr.md"), bytes: "---\ntitle: A\n---\nx".length });
   });
 
   it("follows a symbolic link that stays inside the root", async () => {
-    expect(await resolveArticlePath(root, "inside-link.md")).toBe(path.join(root, "indicators/atr.md"));
+    expect((await resolveArticlePath(root, "inside-link.md")).file).toBe(path.join(root, "indicators/atr.md"));
   });
 
   it.each([
@@ -42,6 +42,8 @@ describe("resolveArticlePath", () => {
     ["..%2fsecret.md", /percent-encoding/],
     ["%252e%252e/secret.md", /percent-encoding/],
     ["indicators/atr.md\0.md", /NUL/],
+    [".private/notes.md", /hidden/],
+    ["indicators/.draft.md", /hidden/],
     ["indicators/data.json", /Markdown/],
     ["", /empty/],
     ["a/".repeat(300) + "x.md", /longer than/],
@@ -49,6 +51,13 @@ describe("resolveArticlePath", () => {
     const attempt = resolveArticlePath(root, requested);
     await expect(attempt).rejects.toBeInstanceOf(PathRefusedError);
     await expect(resolveArticlePath(root, requested)).rejects.toThrow(reason);
+  });
+
+  it("treats a name starting with two dots as hidden, not as traversal, and follows a link to it", async () => {
+    await writeFile(path.join(root, "..notes.md"), "x");
+    await expect(resolveArticlePath(root, "..notes.md")).rejects.toThrow(/hidden/);
+    await symlink(path.join(root, "..notes.md"), path.join(root, "alias.md"));
+    expect((await resolveArticlePath(root, "alias.md")).file).toBe(path.join(root, "..notes.md"));
   });
 
   it("refuses a symbolic link leading out of the root", async () => {

@@ -37,6 +37,7 @@ describe("parseArticle", () => {
       [article("title: [unclosed\nurl: x"), /not valid YAML/],
       [article("url: https://x.example/a"), /frontmatter title/],
       [article("title: A\nurl: not-a-url"), /frontmatter url/],
+      [article("title: A\nurl: javascript:alert(1)"), /frontmatter url/],
       [article("title: A\nurl: https://x.example\nrelevance_score: 7"), /frontmatter relevance_score/],
       [article("title: A\nurl: https://x.example", ""), /no body/],
       [Buffer.concat([article("title: A\nurl: https://x.example"), Buffer.from([0xff, 0xfe])]), /UTF-8/],

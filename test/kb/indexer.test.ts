@@ -95,6 +95,41 @@ describe("indexArticles", () => {
     expect(summary.unchanged).toBe(2);
   });
 
+  it("re-indexes an article whose previous run was interrupted mid-write", async () => {
+    await run();
+    await write("alpha/one.md", articleText("One", 2, "shorter now"));
+    let failures = 1;
+    const flaky = new Proxy(store, {
+      get(target, property, receiver) {
+        if (property === "deleteChunksFrom" && failures-- > 0) return async () => Promise.reject(new Error("disk full"));
+        const value = Reflect.get(target, property, receiver);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    await expect(
+      indexArticles({ articlesRoot: root, store: flaky, embedder: createHashingEmbedder(), chunkTokens: 24, overlapTokens: 4 }),
+    ).rejects.toThrow(/disk full/);
+    const recovery = await run();
+    expect(recovery.indexed).toEqual(["alpha/one.md"]);
+    const known = await store.indexedArticles();
+    const expected = [...known.values()].reduce((n, a) => n + a.chunkCount, 0);
+    expect((await store.stats()).points).toBe(expected);
+  });
+
+  it("shortens a very long title on each chunk instead of failing the article", async () => {
+    const title = Array.from({ length: 200 }, (_, i) => `word${i}`).join(" ");
+    await write("gamma/long-title.md", articleText(title, 3, "titles"));
+    const embedder = createHashingEmbedder({ maxInputTokens: 32 });
+    const summary = await run(embedder, 32);
+    expect(summary.indexed).toContain("gamma/long-title.md");
+    const texts = embedder.calls.flat().filter((t) => t.startsWith("word0 "));
+    expect(texts.length).toBeGreaterThan(0);
+    for (const text of texts) {
+      expect(embedder.countTokens(text)).toBeLessThanOrEqual(32);
+      expect(text.split("\n\n")[0]).toMatch(/…$/);
+    }
+  });
+
   it("never embeds a chunk over the model's window", async () => {
     const embedder = createHashingEmbedder({ maxInputTokens: 16 });
     await run(embedder, 1000);

@@ -45,6 +45,14 @@ describe.each([
     expect(search.annotations?.readOnlyHint).toBe(true);
   });
 
+  it("search_knowledge_base searches on the start of a query longer than the model's window", async () => {
+    // Digits and commas cost a token each: 1,000 characters of them are far over a 256-token window.
+    const long = `How should an expert advisor size positions from the ATR? ${"7,".repeat(500)}`.slice(0, 1000);
+    const result = await call("search_knowledge_base", { query: long, limit: 2 });
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toMatchObject({ query_truncated: true, count: 2 });
+  });
+
   it("search_knowledge_base finds the article that answers the question, one result per article", async () => {
     const result = await call("search_knowledge_base", { query: "How do I size a position from the average true range?", limit: 3 });
     expect(result.isError).toBeFalsy();
@@ -81,6 +89,7 @@ describe.each([
     "%2e%2e/%2e%2e/etc/passwd.md",
     "..\\..\\secret.md",
     "risk-management/atr-position-sizing.json",
+    ".hidden/notes.md",
   ])("get_article_content refuses %j", async (requested) => {
     const result = await call("get_article_content", { path: requested });
     expect(result.isError).toBe(true);
@@ -138,11 +147,8 @@ describe.each([
     const read = await kb.client.readResource({ uri: atr!.uri });
     expect(read.contents[0]).toMatchObject({ mimeType: "text/markdown" });
     expect((read.contents[0] as { text: string }).text).toMatch(/^# /);
-    await expect(kb.client.readResource({ uri: "kb://articles/..%2F..%2Fpackage.json" })).rejects.toThrow();
-  });
-
-  it("never logs the API key", () => {
-    expect(kb.stderr()).not.toContain(TEST_API_KEY);
+    await expect(kb.client.readResource({ uri: "kb://articles/..%2F..%2FREADME.md" })).rejects.toThrow(/traversal/);
+    await expect(kb.client.readResource({ uri: "kb://articles/%252e%252e/README.md" })).rejects.toThrow(/percent-encoding/);
   });
 
   if (transport === "http") {
@@ -159,6 +165,14 @@ describe.each([
         expect(response.status).toBe(405);
         expect(response.headers.get("allow")).toContain("POST");
       }
+      expect(
+        (await fetch(url, { method: "POST", headers: { ...headers, authorization: `Bearer ${TEST_API_KEY}x` }, body: JSON.stringify(init) })).status,
+      ).toBe(401);
     });
   }
+
+  // Last, so every request above, the refused ones included, has had its chance to leak the key.
+  it("never logs the API key", () => {
+    expect(kb.stderr()).not.toContain(TEST_API_KEY);
+  });
 });

@@ -8,7 +8,6 @@ import { makeTempDir } from "../helpers/temp-dir.js";
 
 const Schema = z.object({
   PORT: envField.port(8000),
-  ENABLED: envField.boolean(false),
   TOKEN: z.string().min(16),
   URL: envField.url().optional(),
 });
@@ -20,14 +19,15 @@ describe("parseEnv", () => {
   });
   afterAll(() => temp.remove());
 
-  it("applies defaults and coerces numbers and booleans", () => {
-    const config = parseEnv(Schema, { TOKEN: "x".repeat(16), ENABLED: "true", PORT: "" });
-    expect(config).toEqual({ PORT: 8000, ENABLED: true, TOKEN: "x".repeat(16) });
+  it("applies defaults, treats empty as unset and coerces numbers", () => {
+    expect(parseEnv(Schema, { TOKEN: "x".repeat(16), PORT: "" })).toEqual({ PORT: 8000, TOKEN: "x".repeat(16) });
+    expect(parseEnv(Schema, { TOKEN: "x".repeat(16), PORT: "0" }).PORT).toBe(0);
   });
 
   it("names the variable and its value in one line when a value is invalid", () => {
     expect(() => parseEnv(Schema, { TOKEN: "x".repeat(16), PORT: "99999" })).toThrow(/^PORT="99999": .+$/);
     expect(() => parseEnv(Schema, { TOKEN: "x".repeat(16), URL: "not a url" })).toThrow(/^URL="not a url": expected an http\(s\) URL$/);
+    expect(() => parseEnv(Schema, { TOKEN: "x".repeat(16), URL: "file:///etc/passwd" })).toThrow(/^URL=.*expected an http\(s\) URL$/);
   });
 
   it("names a missing variable", () => {

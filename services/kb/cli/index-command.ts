@@ -3,11 +3,10 @@ import type { Logger } from "pino";
 import { createProgressBar } from "../../shared/cli/progress.js";
 import type { KbConfig } from "../config.js";
 import type { KbDeps } from "../deps.js";
+import { NothingIndexedError } from "../errors.js";
 import type { IndexSummary } from "../indexer.js";
 import { runKbIndex } from "../main.js";
 import { searchKnowledgeBase } from "../search.js";
-
-export class NothingIndexedError extends Error {}
 
 export async function indexWithProgress(config: KbConfig, deps: KbDeps, out: NodeJS.WritableStream): Promise<IndexSummary> {
   const bar = createProgressBar("indexing articles");
@@ -46,7 +45,7 @@ export function formatSummary(summary: IndexSummary): string {
 /** Runs one search so the operator sees the index answer; prints the top results. */
 export async function printTestQuery(deps: KbDeps, query: string, out: NodeJS.WritableStream, logger?: Logger): Promise<void> {
   try {
-    const results = await searchKnowledgeBase(deps, { query, limit: 3 });
+    const { results } = await searchKnowledgeBase(deps, { query, limit: 3 });
     out.write(`test query "${query}":\n`);
     for (const [i, r] of results.entries()) out.write(`  ${i + 1}. ${r.title} (${r.path}, score ${r.score.toFixed(3)})\n`);
   } catch (error) {

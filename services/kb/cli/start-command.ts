@@ -3,13 +3,14 @@
  * changed (a no-op on an unchanged corpus), serves MCP over HTTP on loopback, and prints where
  * to connect. Client configurations holding the API key go to a 0600 file, not the terminal.
  */
-import { writeFile } from "node:fs/promises";
+import { chmod, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { httpClientConfigs, stdioClientConfigs } from "../../shared/mcp/client-config.js";
 import { createLogger } from "../../shared/logger.js";
 import { PACKAGE_ROOT } from "../../shared/package-root.js";
 import type { KbConfig } from "../config.js";
-import { closeKbDeps, createKbDeps, serveKbHttp } from "../main.js";
+import type { KbDeps } from "../deps.js";
+import { closeKbDeps, createKbDeps, serveKbHttp, type KbHttpServer } from "../main.js";
 import { indexWithProgress } from "./index-command.js";
 
 const CLI_LAUNCHER = path.join(PACKAGE_ROOT, "bin", "quantmind.js");
@@ -17,50 +18,70 @@ const CLI_LAUNCHER = path.join(PACKAGE_ROOT, "bin", "quantmind.js");
 /** Starts the service; resolves once it is listening, with a function that stops it. */
 export async function startKb(config: KbConfig, out: NodeJS.WritableStream): Promise<() => Promise<void>> {
   const logger = createLogger("kb", { level: config.LOG_LEVEL });
+  const dataDir = path.resolve(config.QM_DATA_DIR);
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+
   const indexDeps = await createKbDeps(config, logger, "index");
   try {
     await indexWithProgress(config, indexDeps, out);
   } finally {
     await closeKbDeps(indexDeps);
   }
-  const deps = await createKbDeps(config, logger, "serve");
+
+  let deps: KbDeps | undefined;
+  let server: KbHttpServer | undefined;
   try {
-    const server = await serveKbHttp(config, deps, { host: config.MCP_HOST, port: config.MCP_PORT });
-    const dataDir = path.resolve(config.QM_DATA_DIR);
+    deps = await createKbDeps(config, logger, "serve");
+    server = await serveKbHttp(config, deps);
+    out.write(await describeEndpoints(server, deps, dataDir));
+  } catch (error) {
+    await server?.close();
+    if (deps) await closeKbDeps(deps);
+    throw error;
+  }
+  const running = { server, deps };
+  return async () => {
+    await running.server.close();
+    await closeKbDeps(running.deps);
+  };
+}
+
+/**
+ * The text printed once the server listens. Client configurations with the key are written to
+ * a file only when the key is itself kept in the data directory; a key the operator passed in
+ * MCP_API_KEY is never copied to disk.
+ */
+async function describeEndpoints(server: KbHttpServer, deps: KbDeps, dataDir: string): Promise<string> {
+  let keyLines = ["  API key:                        from MCP_API_KEY (send as x-api-key or Authorization: Bearer)"];
+  if (server.apiKey.file) {
     const clientsFile = path.join(dataDir, "mcp-clients.json");
     const http = httpClientConfigs([{ name: "quantmind-kb", url: server.mcpUrl, apiKey: server.apiKey.key }]);
     await writeFile(clientsFile, `${JSON.stringify(http, null, 2)}\n`, { mode: 0o600 });
-
-    const stdio = stdioClientConfigs([
-      {
-        name: "quantmind-kb",
-        command: process.execPath,
-        args: [CLI_LAUNCHER, "serve", "kb"],
-        env: { QM_DATA_DIR: dataDir, KB_ARTICLES_DIR: deps.articlesRoot },
-      },
-    ]);
-    out.write(
-      [
-        "",
-        "QuantMind knowledge base is up.",
-        `  MCP endpoint (Streamable HTTP): ${server.mcpUrl}`,
-        `  health:                         ${server.url}/healthz`,
-        `  API key:                        ${server.apiKey.file ?? "from MCP_API_KEY"} (send as x-api-key or Authorization: Bearer)`,
-        `  HTTP client configs with the key (Claude Desktop, Cursor, VS Code): ${clientsFile}`,
-        "",
-        "Or let Claude Desktop / Cursor launch it over stdio (no key needed); paste into their mcpServers:",
-        JSON.stringify(stdio.claudeDesktop.mcpServers, null, 2),
-        "",
-        "Press Ctrl+C to stop.",
-        "",
-      ].join("\n"),
-    );
-    return async () => {
-      await server.close();
-      await closeKbDeps(deps);
-    };
-  } catch (error) {
-    await closeKbDeps(deps);
-    throw error;
+    await chmod(clientsFile, 0o600); // mode applies only on creation; an older file may be wider
+    keyLines = [
+      `  API key:                        ${server.apiKey.file} (send as x-api-key or Authorization: Bearer)`,
+      `  HTTP client configs with the key (Claude Desktop, Cursor, VS Code): ${clientsFile}`,
+    ];
   }
+  const stdio = stdioClientConfigs([
+    {
+      name: "quantmind-kb",
+      command: process.execPath,
+      args: [CLI_LAUNCHER, "serve", "kb"],
+      env: { QM_DATA_DIR: dataDir, KB_ARTICLES_DIR: deps.articlesRoot },
+    },
+  ]);
+  return [
+    "",
+    "QuantMind knowledge base is up.",
+    `  MCP endpoint (Streamable HTTP): ${server.mcpUrl}`,
+    `  health:                         ${server.url}/healthz`,
+    ...keyLines,
+    "",
+    "Or let Claude Desktop / Cursor launch it over stdio (no key needed); paste into their mcpServers:",
+    JSON.stringify(stdio.claudeDesktop.mcpServers, null, 2),
+    "",
+    "Press Ctrl+C to stop.",
+    "",
+  ].join("\n");
 }

@@ -6,15 +6,15 @@ import { MAX_ARTICLE_PATH_LENGTH } from "../article-path.js";
 import type { KbDeps } from "../deps.js";
 import { readArticle } from "../read-article.js";
 
-export const GetArticleContentSchema = {
+export const GetArticleContentSchema = z.object({
   path: z
     .string()
     .min(1)
     .max(MAX_ARTICLE_PATH_LENGTH)
     .describe("The article's path relative to the articles root, as returned by search_knowledge_base"),
-};
+});
 
-export const GetArticleContentOutput = {
+export const GetArticleContentOutputSchema = z.object({
   path: z.string(),
   title: z.string(),
   url: z.string(),
@@ -22,7 +22,7 @@ export const GetArticleContentOutput = {
   relevance_score: z.number(),
   scraped_at: z.string().optional(),
   content: z.string(),
-};
+});
 
 export function registerGetArticleContentTool(server: McpServer, deps: KbDeps): void {
   server.registerTool(
@@ -31,7 +31,7 @@ export function registerGetArticleContentTool(server: McpServer, deps: KbDeps): 
       title: "Read an article",
       description: "The full Markdown of one article, with its title, URL and categories.",
       inputSchema: GetArticleContentSchema,
-      outputSchema: GetArticleContentOutput,
+      outputSchema: GetArticleContentOutputSchema,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     ({ path }) =>

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { runTool, toolSuccess } from "../../shared/mcp/tool-result.js";
 import type { KbDeps } from "../deps.js";
 
-export const KbStatsOutput = {
+export const KbStatsOutputSchema = z.object({
   backend: z.enum(["embedded", "qdrant"]),
   collection: z.string(),
   points: z.number(),
@@ -12,7 +12,7 @@ export const KbStatsOutput = {
   model: z.string().nullable(),
   dimension: z.number().nullable(),
   last_indexed_at: z.string().nullable(),
-};
+});
 
 export function registerKbStatsTool(server: McpServer, deps: KbDeps): void {
   server.registerTool(
@@ -21,7 +21,7 @@ export function registerKbStatsTool(server: McpServer, deps: KbDeps): void {
       title: "Knowledge-base statistics",
       description: "Backend, collection, number of chunks (points) and articles, embedding model and dimension, last index time.",
       inputSchema: {},
-      outputSchema: KbStatsOutput,
+      outputSchema: KbStatsOutputSchema,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     () =>

@@ -4,9 +4,9 @@ import { z } from "zod";
 import { runTool, toolSuccess } from "../../shared/mcp/tool-result.js";
 import type { KbDeps } from "../deps.js";
 
-export const ListCategoriesOutput = {
+export const ListCategoriesOutputSchema = z.object({
   categories: z.array(z.object({ category: z.string(), articles: z.number() })),
-};
+});
 
 export function registerListCategoriesTool(server: McpServer, deps: KbDeps): void {
   server.registerTool(
@@ -15,7 +15,7 @@ export function registerListCategoriesTool(server: McpServer, deps: KbDeps): voi
       title: "List categories",
       description: "Categories of the knowledge base with their article counts; use one as search_knowledge_base's category.",
       inputSchema: {},
-      outputSchema: ListCategoriesOutput,
+      outputSchema: ListCategoriesOutputSchema,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     () =>

@@ -5,7 +5,7 @@ import { runTool, toolSuccess } from "../../shared/mcp/tool-result.js";
 import type { KbDeps } from "../deps.js";
 import { searchKnowledgeBase, type SearchResult } from "../search.js";
 
-export const SearchKnowledgeBaseSchema = {
+export const SearchKnowledgeBaseSchema = z.object({
   query: z.string().min(1).max(1000).describe("What to look for, in natural language (1-1000 characters)"),
   limit: z.number().int().min(1).max(50).default(5).describe("Number of articles to return (1-50, default 5)"),
   category: z
@@ -14,10 +14,12 @@ export const SearchKnowledgeBaseSchema = {
     .max(100)
     .optional()
     .describe("Only articles in this category (see list_categories)"),
-};
+});
 
-export const SearchKnowledgeBaseOutput = {
+export const SearchKnowledgeBaseOutputSchema = z.object({
   query: z.string(),
+  /** Present when the query was longer than the model's window and only its start was searched. */
+  query_truncated: z.boolean().optional(),
   count: z.number(),
   results: z.array(
     z.object({
@@ -30,7 +32,7 @@ export const SearchKnowledgeBaseOutput = {
       score: z.number(),
     }),
   ),
-};
+});
 
 export function registerSearchKnowledgeBaseTool(server: McpServer, deps: KbDeps): void {
   server.registerTool(
@@ -41,13 +43,15 @@ export function registerSearchKnowledgeBaseTool(server: McpServer, deps: KbDeps)
         "Semantic search over the MQL5 and trading-system articles. Returns the best-matching articles, " +
         "one result per article, with a preview; read a whole article with get_article_content(path).",
       inputSchema: SearchKnowledgeBaseSchema,
-      outputSchema: SearchKnowledgeBaseOutput,
+      outputSchema: SearchKnowledgeBaseOutputSchema,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     (args) =>
       runTool(deps.logger, "search_knowledge_base", async () => {
-        const results = await searchKnowledgeBase(deps, args);
-        return toolSuccess({ query: args.query, count: results.length, results }, formatResults(args.query, results));
+        const { results, queryTruncated } = await searchKnowledgeBase(deps, args);
+        const data = { query: args.query, ...(queryTruncated && { query_truncated: true }), count: results.length, results };
+        const note = queryTruncated ? "\n(The query was longer than the model's input window; only its start was searched.)" : "";
+        return toolSuccess(data, formatResults(args.query, results) + note);
       }),
   );
 }

@@ -47,7 +47,7 @@ export function createHttpApp(options: HttpAppOptions): Hono {
       maxAge: 600,
     }),
   );
-  app.on(["GET", "DELETE"], "/mcp", mcpMethodNotAllowed);
+  app.on(["GET", "DELETE", "PUT", "PATCH"], "/mcp", mcpMethodNotAllowed);
   app.post(
     "/mcp",
     apiKeyAuth(options.apiKeys),

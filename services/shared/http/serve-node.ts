@@ -14,6 +14,8 @@ export interface ServeOptions {
   host?: string;
   /** Port; 0 picks a free one. */
   port: number;
+  /** Errors the server raises after it is listening; default: a line on stderr. */
+  onError?: (error: Error) => void;
 }
 
 export function serveHttp(
@@ -31,6 +33,8 @@ export function serveHttp(
       );
     server = serve({ fetch, hostname: host, port: options.port }, (info) => {
       server!.off("error", onError);
+      // Without a listener a later socket-level error would crash the process.
+      server!.on("error", options.onError ?? ((error) => process.stderr.write(`http server error: ${error.message}\n`)));
       const shownHost = host.includes(":") ? `[${host}]` : host;
       resolve({
         url: `http://${shownHost}:${info.port}`,

@@ -25,8 +25,8 @@ export function toolFailure(code: string, message: string): CallToolResult {
 }
 
 /**
- * Runs a tool body and converts what it throws: a `QuantMindError` keeps its code and message;
- * anything else is logged and masked as `INTERNAL`, since its message may carry internals.
+ * Runs a tool body and converts what it throws: a `QuantMindError` keeps its code and, unless
+ * it is marked internal, its message; anything else is logged and masked as `INTERNAL`.
  */
 export async function runTool(
   logger: Logger | undefined,
@@ -36,7 +36,11 @@ export async function runTool(
   try {
     return await body();
   } catch (error) {
-    if (error instanceof QuantMindError) return toolFailure(error.code, error.message);
+    if (error instanceof QuantMindError && !error.internal) return toolFailure(error.code, error.message);
+    if (error instanceof QuantMindError) {
+      logger?.error({ err: error, tool, code: error.code }, "tool failed");
+      return toolFailure(error.code, `${tool} failed on the server side; the server log has the details`);
+    }
     logger?.error({ err: error, tool }, "tool failed with an unexpected error");
     return toolFailure("INTERNAL", `${tool} failed unexpectedly; the server log has the details`);
   }

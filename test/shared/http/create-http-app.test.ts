@@ -60,7 +60,7 @@ describe("createHttpApp", () => {
   });
 
   it("answers GET and DELETE on /mcp with 405 and Allow", async () => {
-    for (const method of ["GET", "DELETE"]) {
+    for (const method of ["GET", "DELETE", "PUT", "PATCH"]) {
       const response = await app.request("/mcp", { method, headers: { "x-api-key": KEY } });
       expect(response.status).toBe(405);
       expect(response.headers.get("allow")).toBe("POST, OPTIONS");
