@@ -1,0 +1,105 @@
+/**
+ * The service catalogue: what each `quantmind` sub-command needs to run, independent of where it
+ * runs. Every target deploys these entries the same way, so a new service is one entry here.
+ */
+import type { ContainerLimits } from "./hardening.js";
+
+/** Stack secrets a service can receive (the `quantmind:<key>` config keys). */
+export type StackSecretKey = "qdrantApiKey" | "redisPassword" | "kbMcpApiKey";
+
+/** What the target knows about the running backends and the stack, for building env values. */
+export interface ServiceContext {
+  /** Qdrant's REST URL as the service reaches it (private network). */
+  qdrantUrl: string;
+  /** Redis URL without credentials (the password comes as a secret file). */
+  redisUrl: string;
+  logLevel: string;
+  kbCollection: string;
+}
+
+export interface ServiceDefinition {
+  /** Service name: container and ECS service names end with it. */
+  name: string;
+  /** One line for humans (outputs, README). */
+  description: string;
+  /** Arguments to the image's `quantmind` entrypoint. */
+  command: readonly string[];
+  /** `daemon` runs and restarts; `job` runs to completion once per deploy before its dependants start. */
+  lifecycle: "daemon" | "job";
+  /** HTTP port inside the container: `/healthz` for health, `/mcp` when {@link mcp} is set. */
+  port?: number;
+  /** Reached by MCP clients at `/mcp` with an API key: listed in the endpoint and client-config outputs. */
+  mcp?: { clientName: string; apiKeySecret: StackSecretKey };
+  /** Non-secret environment. */
+  env(context: ServiceContext): Record<string, string>;
+  /** Secret environment: variable name -> stack secret. Delivered as a file (`<VAR>_FILE`) or, on ECS, by Secrets Manager. */
+  secrets: Readonly<Record<string, StackSecretKey>>;
+  /** Writable paths (tmpfs); everything else is read-only. */
+  tmpfsPaths: readonly string[];
+  limits: ContainerLimits;
+  /** Backends it needs up first. */
+  backends: readonly ("qdrant" | "redis")[];
+  /** Catalogue entries (jobs) that must have completed first. */
+  after: readonly string[];
+  /** Safe to run several copies behind a load balancer (autoscaled on aws). */
+  stateless: boolean;
+}
+
+/** Where services keep run-time files: inside the /tmp tmpfs, never the image. */
+const DATA_DIR = "/tmp/quantmind";
+
+const kbEnv = (c: ServiceContext): Record<string, string> => ({
+  QDRANT_URL: c.qdrantUrl,
+  KB_COLLECTION: c.kbCollection,
+  QM_DATA_DIR: DATA_DIR,
+  LOG_LEVEL: c.logLevel,
+});
+
+export const KB_MCP_PORT = 8000;
+
+export const SERVICE_CATALOGUE: readonly ServiceDefinition[] = [
+  {
+    name: "kb-indexer",
+    description: "indexes the bundled MQL5 articles into Qdrant (one-shot, incremental)",
+    command: ["index"],
+    lifecycle: "job",
+    env: (c) => ({ ...kbEnv(c), KB_EMBED_WORKERS: "2" }),
+    secrets: { QDRANT_API_KEY: "qdrantApiKey" },
+    tmpfsPaths: ["/tmp"],
+    limits: { memoryMb: 2048, cpus: 2, pidsLimit: 256 },
+    backends: ["qdrant"],
+    after: [],
+    stateless: false,
+  },
+  {
+    name: "kb-mcp",
+    description: "knowledge-base MCP server over Streamable HTTP",
+    command: ["serve", "kb", "--transport", "http", "--host", "0.0.0.0", "--port", String(KB_MCP_PORT)],
+    lifecycle: "daemon",
+    port: KB_MCP_PORT,
+    mcp: { clientName: "quantmind-kb", apiKeySecret: "kbMcpApiKey" },
+    env: kbEnv,
+    secrets: { QDRANT_API_KEY: "qdrantApiKey", MCP_API_KEY: "kbMcpApiKey" },
+    tmpfsPaths: ["/tmp"],
+    limits: { memoryMb: 1024, cpus: 1, pidsLimit: 256 },
+    backends: ["qdrant"],
+    after: ["kb-indexer"],
+    stateless: true,
+  },
+];
+
+/** Where the image keeps the application (see the Dockerfile). */
+export const IMAGE_APP_DIR = "/app";
+
+/**
+ * The health probe of a daemon, run inside its container: GET /healthz on its port. A plain-JS
+ * script with no imports, so a probe costs a bare `node` start, not the CLI's.
+ */
+export function healthcheckCommand(port: number): string[] {
+  return ["CMD", "node", `${IMAGE_APP_DIR}/bin/healthcheck.js`, String(port)];
+}
+
+/** The file a secret variable is delivered as inside a container. */
+export function secretFilePath(variable: string): string {
+  return `/run/secrets/${variable}`;
+}
