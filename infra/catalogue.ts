@@ -2,10 +2,8 @@
  * The service catalogue: what each `quantmind` sub-command needs to run, independent of where it
  * runs. Every target deploys these entries the same way, so a new service is one entry here.
  */
+import type { ServiceSecretKey } from "../stacks/secrets.js";
 import type { ContainerLimits } from "./hardening.js";
-
-/** Stack secrets a service can receive (the `quantmind:<key>` config keys). */
-export type StackSecretKey = "qdrantApiKey" | "redisPassword" | "kbMcpApiKey";
 
 /** What the target knows about the running backends and the stack, for building env values. */
 export interface ServiceContext {
@@ -29,11 +27,11 @@ export interface ServiceDefinition {
   /** HTTP port inside the container: `/healthz` for health, `/mcp` when {@link mcp} is set. */
   port?: number;
   /** Reached by MCP clients at `/mcp` with an API key: listed in the endpoint and client-config outputs. */
-  mcp?: { clientName: string; apiKeySecret: StackSecretKey };
+  mcp?: { clientName: string; apiKeySecret: ServiceSecretKey };
   /** Non-secret environment. */
   env(context: ServiceContext): Record<string, string>;
   /** Secret environment: variable name -> stack secret. Delivered as a file (`<VAR>_FILE`) or, on ECS, by Secrets Manager. */
-  secrets: Readonly<Record<string, StackSecretKey>>;
+  secrets: Readonly<Record<string, ServiceSecretKey>>;
   /** Writable paths (tmpfs); everything else is read-only. */
   tmpfsPaths: readonly string[];
   limits: ContainerLimits;

@@ -1,0 +1,145 @@
+/**
+ * Parses a stack's whole Pulumi config map (`quantmind:*`, `aws:*`, ...) into a typed
+ * {@link StackConfig}. Every problem is collected, then reported at once with the exact
+ * `pulumi config` commands that fix it, so an operator fixes a stack in one pass.
+ */
+import type { z } from "zod";
+import { brokerEndpointProblems } from "./environment-rules.js";
+import { StackConfigError } from "./errors.js";
+import {
+  BINANCE_ENDPOINTS,
+  brokerNetworkFor,
+  StackConfigSchema,
+  TARGETS,
+  type StackConfig,
+  type Target,
+} from "./schema.js";
+import { isStackSecretKey, secretsForTarget, setSecretCommand } from "./secrets.js";
+
+export const CONFIG_NAMESPACE = "quantmind";
+
+/** Example values shown in `pulumi config set` commands for required keys. */
+const EXAMPLE_VALUES: Record<string, string> = {
+  target: "local|vps|aws",
+  environment: "dev|testnet|prod",
+  certificateArn: "arn:aws:acm:<region>:<account>:certificate/<id>",
+  vpsOperatorCidrs: "<your-public-ip>/32",
+  vpsSshPublicKey: '"$(cat ~/.ssh/quantmind_ed25519.pub)"',
+  vpsLinuxAddress: "<linux-host-address>",
+  vpsWindowsAddress: "<windows-host-address>",
+};
+
+/** Splits `quantmind:` keys out of the full config map; other namespaces are providers' own. */
+export function projectValues(all: Record<string, string>): Record<string, string> {
+  const prefix = `${CONFIG_NAMESPACE}:`;
+  return Object.fromEntries(
+    Object.entries(all)
+      .filter(([key]) => key.startsWith(prefix))
+      .map(([key, value]) => [key.slice(prefix.length), value]),
+  );
+}
+
+export function parseStackConfig(stack: string, all: Record<string, string>): StackConfig {
+  const values = projectValues(all);
+  const problems: string[] = [];
+  const commands: string[] = [];
+  const set = (key: string) => `pulumi config set --stack ${stack} ${CONFIG_NAMESPACE}:${key} ${EXAMPLE_VALUES[key] ?? "<value>"}`;
+
+  const target = values["target"];
+  if (!TARGETS.includes(target as Target)) {
+    problems.push(target === undefined ? "quantmind:target is not set" : `quantmind:target=${JSON.stringify(target)} is not one of ${TARGETS.join(", ")}`);
+    commands.push(set("target"));
+    throw new StackConfigError(stack, problems, commands);
+  }
+
+  const plain = Object.fromEntries(Object.entries(values).filter(([key]) => !isStackSecretKey(key)));
+  const result = StackConfigSchema.safeParse(plain);
+  if (!result.success) {
+    for (const issue of result.error.issues) describeIssue(issue, plain, target as Target, stack, problems, commands, set);
+  }
+
+  for (const key of secretsForTarget(target as Target)) {
+    if (values[key] === undefined) {
+      problems.push(`quantmind:${key} (secret) is not set`);
+      commands.push(setSecretCommand(stack, key));
+    }
+  }
+  for (const key of Object.keys(values).filter(isStackSecretKey)) {
+    if (!secretsForTarget(target as Target).includes(key)) {
+      problems.push(`quantmind:${key} is not used by the ${target} target`);
+      commands.push(`pulumi config rm --stack ${stack} ${CONFIG_NAMESPACE}:${key}`);
+    }
+  }
+
+  if (result.success) crossFieldChecks(result.data, all, problems, commands, set, stack);
+  if (problems.length > 0 || !result.success) throw new StackConfigError(stack, problems, commands);
+  return withBrokerDefaults(result.data);
+}
+
+function describeIssue(
+  issue: z.core.$ZodIssue,
+  plain: Record<string, string>,
+  target: Target,
+  stack: string,
+  problems: string[],
+  commands: string[],
+  set: (key: string) => string,
+): void {
+  if (issue.code === "unrecognized_keys") {
+    for (const key of issue.keys) {
+      problems.push(`quantmind:${key} is not a setting of the ${target} target`);
+      commands.push(`pulumi config rm --stack ${stack} ${CONFIG_NAMESPACE}:${key}`);
+    }
+    return;
+  }
+  const key = String(issue.path[0]);
+  if (plain[key] === undefined) {
+    problems.push(`quantmind:${key} is required for the ${target} target`);
+  } else {
+    problems.push(`quantmind:${key}=${JSON.stringify(plain[key])}: ${issue.message}`);
+  }
+  commands.push(set(key));
+}
+
+type Parsed = z.output<typeof StackConfigSchema>;
+
+function crossFieldChecks(
+  config: Parsed,
+  all: Record<string, string>,
+  problems: string[],
+  commands: string[],
+  set: (key: string) => string,
+  stack: string,
+): void {
+  const needsRegion = config.target === "aws" || (config.target === "vps" && config.vpsProvision === "create");
+  if (needsRegion && !all["aws:region"]) {
+    problems.push(`aws:region is required for the ${config.target} target`);
+    commands.push(`pulumi config set --stack ${stack} aws:region <region, e.g. eu-west-1>`);
+  }
+  if (config.target === "vps") {
+    const required = config.vpsProvision === "create" ? (["vpsSshPublicKey"] as const) : (["vpsLinuxAddress", "vpsWindowsAddress"] as const);
+    for (const key of required) {
+      if (config[key] === undefined) {
+        problems.push(`quantmind:${key} is required when quantmind:vpsProvision=${config.vpsProvision}`);
+        commands.push(set(key));
+      }
+    }
+  }
+  for (const { key, problem } of brokerEndpointProblems(config.environment, config)) {
+    problems.push(problem);
+    commands.push(`pulumi config rm --stack ${stack} ${CONFIG_NAMESPACE}:${key}`);
+  }
+  if (config.target === "aws" && config.mcpMinTasks > config.mcpMaxTasks) {
+    problems.push(`quantmind:mcpMinTasks=${config.mcpMinTasks} exceeds quantmind:mcpMaxTasks=${config.mcpMaxTasks}`);
+    commands.push(set("mcpMaxTasks"));
+  }
+}
+
+function withBrokerDefaults(config: Parsed): StackConfig {
+  const defaults = BINANCE_ENDPOINTS[brokerNetworkFor(config.environment)];
+  return {
+    ...config,
+    binanceSpotUrl: config.binanceSpotUrl ?? defaults.binanceSpotUrl,
+    binanceFuturesUrl: config.binanceFuturesUrl ?? defaults.binanceFuturesUrl,
+  };
+}

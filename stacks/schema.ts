@@ -1,0 +1,144 @@
+/**
+ * The stack configuration: every `quantmind:<key>` a stack may set, per target, with defaults.
+ * Values arrive as the strings Pulumi stores; the schema coerces and checks them. Secrets are
+ * not here (see secrets.ts): their values are only ever read as secret outputs.
+ */
+import { z } from "zod";
+
+export const TARGETS = ["local", "vps", "aws"] as const;
+export type Target = (typeof TARGETS)[number];
+
+/** Promotion order. */
+export const ENVIRONMENTS = ["dev", "testnet", "prod"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+/** Binance endpoints per network; dev and testnet trade on the testnets, prod on mainnet. */
+export const BINANCE_ENDPOINTS = {
+  testnet: { binanceSpotUrl: "https://testnet.binance.vision", binanceFuturesUrl: "https://testnet.binancefuture.com" },
+  mainnet: { binanceSpotUrl: "https://api.binance.com", binanceFuturesUrl: "https://fapi.binance.com" },
+} as const;
+
+export function brokerNetworkFor(environment: Environment): keyof typeof BINANCE_ENDPOINTS {
+  return environment === "prod" ? "mainnet" : "testnet";
+}
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+
+const cidr = z.string().refine((value) => {
+  const [address, bits, ...rest] = value.split("/");
+  return rest.length === 0 && IPV4.test(address ?? "") && /^\d{1,2}$/.test(bits ?? "") && Number(bits) <= 32;
+}, "expected an IPv4 CIDR such as 10.40.0.0/16");
+
+/** A comma-separated list of CIDRs. */
+const cidrList = z
+  .string()
+  .transform((value) => value.split(",").map((item) => item.trim()).filter(Boolean))
+  .pipe(z.array(cidr).min(1, "list at least one CIDR"));
+
+const host = z.string().regex(/^[A-Za-z0-9.-]{1,253}$/, "expected a host name or IPv4 address");
+const httpsUrl = z.url({ protocol: /^https$/, error: "expected an https:// URL" });
+const port = z.coerce.number().int().min(1).max(65535);
+const positive = (max: number) => z.coerce.number().int().min(1).max(max);
+const bool = z.enum(["true", "false"]).transform((value) => value === "true");
+
+/** The retention periods CloudWatch accepts. */
+const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+const common = {
+  /** Where the services run: `local` Docker host, `vps` pair, or managed `aws`. Required. */
+  target: z.enum(TARGETS),
+  /** Which environment this stack is; decides the broker network. Required. */
+  environment: z.enum(ENVIRONMENTS),
+  /** Service log level; default `info`. */
+  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
+  /** Knowledge-base collection name; default `mql5_articles`. */
+  kbCollection: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "use 1-64 letters, digits, - or _").default("mql5_articles"),
+  /** Binance REST base URLs; default: the testnets for dev and testnet, mainnet for prod. */
+  binanceSpotUrl: httpsUrl.optional(),
+  binanceFuturesUrl: httpsUrl.optional(),
+};
+
+const LocalSchema = z.strictObject({
+  ...common,
+  target: z.literal("local"),
+  /** Static subnet of the stack's Docker bridge network; default `172.28.10.0/24`. */
+  localSubnet: cidr.default("172.28.10.0/24"),
+  /** Host port kb-mcp is published on, at 127.0.0.1 only; default 8000. */
+  kbMcpHostPort: port.default(8000),
+  /** Docker daemon address; default: the Docker CLI's own (DOCKER_HOST or the local socket). */
+  dockerHost: z.string().min(1).optional(),
+});
+
+const VpsSchema = z.strictObject({
+  ...common,
+  target: z.literal("vps"),
+  /** `create` EC2 instances for both hosts, or use `existing` hosts by address; default `create`. */
+  vpsProvision: z.enum(["create", "existing"]).default("create"),
+  /** Linux Docker host address (existing hosts). */
+  vpsLinuxAddress: host.optional(),
+  /** Windows MT5 host address (existing hosts). */
+  vpsWindowsAddress: host.optional(),
+  /** SSH user on the Linux host; default `admin` (Debian's AMI user). */
+  vpsSshUser: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, "expected a Unix user name").default("admin"),
+  /** The OpenSSH public key matching the `vpsSshPrivateKey` secret (created hosts). */
+  vpsSshPublicKey: z.string().regex(/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp256) [A-Za-z0-9+/=]+( .*)?$/, "expected an OpenSSH public key line").optional(),
+  /** Who may reach the hosts' SSH (and RDP on Windows): comma-separated CIDRs. Required. */
+  vpsOperatorCidrs: cidrList,
+  /** Instance types of created hosts; defaults t3.medium (Linux) and t3.large (Windows). */
+  vpsLinuxInstanceType: z.string().default("t3.medium"),
+  vpsWindowsInstanceType: z.string().default("t3.large"),
+  /** CIDR of the VPC created for the hosts; default `10.30.0.0/16`. */
+  vpsVpcCidr: cidr.default("10.30.0.0/16"),
+  /** Subnet of the Docker network on the Linux host; default `172.29.10.0/24`. */
+  vpsDockerSubnet: cidr.default("172.29.10.0/24"),
+  /** TCP port of the MT5 socket bridge on the Windows host; default 5555. */
+  mt5BridgePort: port.default(5555),
+});
+
+const AwsSchema = z.strictObject({
+  ...common,
+  target: z.literal("aws"),
+  /** VPC CIDR; default `10.40.0.0/16`. */
+  awsVpcCidr: cidr.default("10.40.0.0/16"),
+  /** Availability zones used (2 or 3); default 2. */
+  awsAzCount: z.coerce.number().int().min(2).max(3).default(2),
+  /** ACM certificate ARN for the ALB's HTTPS listener. Required. */
+  certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, "expected an ACM certificate ARN"),
+  /** Who may reach the ALB: comma-separated CIDRs; default `0.0.0.0/0` (TLS and API keys guard it). */
+  albAllowedCidrs: cidrList.default(["0.0.0.0/0"]),
+  /** CloudWatch log retention in days; default 30. */
+  logRetentionDays: z.coerce
+    .number()
+    .int()
+    .refine((days) => LOG_RETENTION_DAYS.includes(days), "expected a CloudWatch retention period such as 7, 14, 30, 90 or 365")
+    .default(30),
+  /** Task count range of each stateless MCP service; defaults 2 and 6. */
+  mcpMinTasks: positive(50).default(2),
+  mcpMaxTasks: positive(100).default(6),
+  /** ElastiCache node type; default `cache.t4g.small`. */
+  redisNodeType: z.string().default("cache.t4g.small"),
+  /** Email subscribed to the alarm topic; optional. */
+  alarmEmail: z.email().optional(),
+  /** Deletion protection on the ALB and data stores; default true. */
+  deletionProtection: bool.default(true),
+});
+
+export const StackConfigSchema = z.discriminatedUnion("target", [LocalSchema, VpsSchema, AwsSchema]);
+
+export type LocalStackConfig = z.output<typeof LocalSchema> & BrokerEndpoints;
+export type VpsStackConfig = z.output<typeof VpsSchema> & BrokerEndpoints;
+export type AwsStackConfig = z.output<typeof AwsSchema> & BrokerEndpoints;
+export type StackConfig = LocalStackConfig | VpsStackConfig | AwsStackConfig;
+
+interface BrokerEndpoints {
+  binanceSpotUrl: string;
+  binanceFuturesUrl: string;
+}
+
+/** The schema of one target, for listing its keys. */
+export function targetSchema(target: Target) {
+  return { local: LocalSchema, vps: VpsSchema, aws: AwsSchema }[target];
+}
+
+/** Keys that apply to every target. */
+export const COMMON_KEYS = Object.keys(common);
