@@ -3,6 +3,7 @@
  * configuration file each receives as a secret, and their hardening. Shared with the container
  * test tier, like hardening.ts.
  */
+import { SECRETS_DIR } from "./catalogue.js";
 import { containerHardening, type ContainerHardening } from "./hardening.js";
 
 export const REDIS_IMAGE = "redis:7.4.7-bookworm";
@@ -12,8 +13,8 @@ export const REDIS_PORT = 6379;
 export const QDRANT_HTTP_PORT = 6333;
 export const QDRANT_GRPC_PORT = 6334;
 
-/** Where a backend's secret configuration file is mounted. */
-export const BACKEND_SECRETS_DIR = "/run/secrets";
+/** Where a backend's secret configuration file is mounted: the same place as the services' secrets. */
+export const BACKEND_SECRETS_DIR = SECRETS_DIR;
 
 export interface BackendDefinition {
   image: string;

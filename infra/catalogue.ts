@@ -97,7 +97,10 @@ export function healthcheckCommand(port: number): string[] {
   return ["CMD", "node", `${IMAGE_APP_DIR}/bin/healthcheck.js`, String(port)];
 }
 
+/** Where secret files are mounted in every container (a per-container volume). */
+export const SECRETS_DIR = "/run/secrets";
+
 /** The file a secret variable is delivered as inside a container. */
 export function secretFilePath(variable: string): string {
-  return `/run/secrets/${variable}`;
+  return `${SECRETS_DIR}/${variable}`;
 }

@@ -117,7 +117,7 @@ function crossFieldChecks(
     commands.push(`pulumi config set --stack ${stack} aws:region <region, e.g. eu-west-1>`);
   }
   if (config.target === "vps") {
-    const required = config.vpsProvision === "create" ? (["vpsSshPublicKey"] as const) : (["vpsLinuxAddress", "vpsWindowsAddress"] as const);
+    const required = config.vpsProvision === "create" ? (["vpsSshPublicKey"] as const) : (["vpsSshPublicKey", "vpsLinuxAddress", "vpsWindowsAddress"] as const);
     for (const key of required) {
       if (config[key] === undefined) {
         problems.push(`quantmind:${key} is required when quantmind:vpsProvision=${config.vpsProvision}`);

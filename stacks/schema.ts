@@ -80,7 +80,7 @@ const VpsSchema = z.strictObject({
   vpsWindowsAddress: host.optional(),
   /** SSH user on the Linux host; default `admin` (Debian's AMI user). */
   vpsSshUser: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, "expected a Unix user name").default("admin"),
-  /** The OpenSSH public key matching the `vpsSshPrivateKey` secret (created hosts). */
+  /** The OpenSSH public key matching the `vpsSshPrivateKey` secret; installed on created hosts and the Windows host. Required. */
   vpsSshPublicKey: z.string().regex(/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp256) [A-Za-z0-9+/=]+( .*)?$/, "expected an OpenSSH public key line").optional(),
   /** Who may reach the hosts' SSH (and RDP on Windows): comma-separated CIDRs. Required. */
   vpsOperatorCidrs: cidrList,

@@ -1,0 +1,85 @@
+/**
+ * The `vps` target: a Linux Docker host running the same services as local, driven by the
+ * Docker provider over SSH, and a Windows host with MetaTrader 5 for the socket bridge. Both
+ * are EC2 instances the stack creates, or existing hosts by address.
+ *
+ * MCP ports are published on the Linux host's loopback only; clients reach them through an SSH
+ * tunnel (the `accessNotes` output gives the command), so no MCP traffic crosses the internet
+ * unencrypted.
+ */
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { remoteDockerHost } from "../components/docker/docker-host.js";
+import { LinuxDockerHost } from "../components/vps/linux-host.js";
+import { VpsNetwork } from "../components/vps/network.js";
+import { dockerSshOptions } from "../components/vps/ssh-key-file.js";
+import { WindowsMt5Host } from "../components/vps/windows-host.js";
+import type { VpsStackConfig } from "../../stacks/schema.js";
+import type { StackSecrets } from "../../stacks/load.js";
+import { deployDockerStack, dockerEndpoints } from "./docker-stack.js";
+import type { DeployedTarget } from "./target.js";
+
+export function createVpsTarget(config: VpsStackConfig, secrets: StackSecrets): DeployedTarget {
+  const stackName = pulumi.getStack();
+  const sshPrivateKey = secrets.vpsSshPrivateKey;
+  if (!sshPrivateKey || !config.vpsSshPublicKey) throw new Error("the vps target needs quantmind:vpsSshPublicKey and the vpsSshPrivateKey secret");
+  const tags = { project: "quantmind", stack: stackName, environment: config.environment };
+  const create = config.vpsProvision === "create";
+
+  const network = create
+    ? new VpsNetwork("vps", { vpcCidr: config.vpsVpcCidr, operatorCidrs: config.vpsOperatorCidrs, bridgePort: config.mt5BridgePort, tags })
+    : undefined;
+  const linux = new LinuxDockerHost("linux-host", {
+    sshUser: config.vpsSshUser,
+    sshPrivateKey,
+    address: config.vpsLinuxAddress,
+    ...(network && {
+      create: {
+        instanceType: config.vpsLinuxInstanceType,
+        subnetId: network.subnetId,
+        securityGroupId: network.linuxSecurityGroupId,
+        sshPublicKey: config.vpsSshPublicKey,
+      },
+    }),
+    tags,
+  });
+  const windows = new WindowsMt5Host("windows-host", {
+    sshPublicKey: config.vpsSshPublicKey,
+    sshPrivateKey,
+    linuxHostAddress: linux.privateAddress,
+    bridgePort: config.mt5BridgePort,
+    address: config.vpsWindowsAddress,
+    ...(network && {
+      create: { instanceType: config.vpsWindowsInstanceType, subnetId: network.subnetId, securityGroupId: network.windowsSecurityGroupId },
+    }),
+    tags,
+  });
+
+  const provider = new docker.Provider(
+    "vps-docker",
+    { host: pulumi.interpolate`ssh://${config.vpsSshUser}@${linux.publicAddress}`, sshOpts: dockerSshOptions(stackName, sshPrivateKey) },
+    { dependsOn: [linux.ready] },
+  );
+  const stack = deployDockerStack({
+    namePrefix: `qm-${stackName}`,
+    host: remoteDockerHost(provider, linux.connection, [linux.ready]),
+    subnet: config.vpsDockerSubnet,
+    config,
+    secrets,
+  });
+
+  const { endpoints, mcpEndpoints } = dockerEndpoints(stack, secrets);
+  const ports = [...stack.services.values()].flatMap((service) => (service.hostPort === undefined ? [] : [service.hostPort]));
+  return {
+    endpoints: {
+      ...endpoints,
+      linuxHost: linux.publicAddress,
+      windowsHost: windows.publicAddress,
+      mt5Bridge: pulumi.interpolate`${windows.privateAddress}:${config.mt5BridgePort}`,
+    },
+    mcpEndpoints,
+    accessNotes: pulumi.interpolate`MCP endpoints listen on the Linux host's loopback; open the tunnel first: ssh -N ${ports
+      .map((port) => `-L ${port}:127.0.0.1:${port}`)
+      .join(" ")} ${config.vpsSshUser}@${linux.publicAddress}`,
+  };
+}

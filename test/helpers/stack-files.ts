@@ -1,0 +1,46 @@
+/**
+ * The committed Pulumi.<stack>.yaml files as the config map Pulumi hands the program, plus the
+ * per-operator values and secrets a test supplies (the files deliberately omit them).
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { parse } from "yaml";
+import { PACKAGE_ROOT } from "../../services/shared/package-root.js";
+import type { Target } from "../../stacks/schema.js";
+import { secretsForTarget, type StackSecretKey } from "../../stacks/secrets.js";
+
+export function stackFileConfig(stack: string): Record<string, string> {
+  const file = parse(readFileSync(path.join(PACKAGE_ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config?: Record<string, unknown> };
+  return Object.fromEntries(Object.entries(file.config ?? {}).map(([key, value]) => [key, String(value)]));
+}
+
+/** A distinctive value for a secret, easy to find if it leaks. */
+export function testSecretValue(key: StackSecretKey): string {
+  return key === "vpsSshPrivateKey" ? TEST_SSH_PRIVATE_KEY : `${key}-7f3a9c1e5b2d4f60`;
+}
+
+/** Every secret a stack's target needs, as `quantmind:<key>` -> test value. */
+export function testSecrets(target: Target): Record<string, string> {
+  return Object.fromEntries(secretsForTarget(target).map((key) => [`quantmind:${key}`, testSecretValue(key)]));
+}
+
+export const TEST_SSH_PRIVATE_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAAtestkeymaterial51c7\n-----END OPENSSH PRIVATE KEY-----";
+
+/** What an operator adds to each committed stack file before `pulumi up`. */
+export const OPERATOR_VALUES: Record<string, Record<string, string>> = {
+  dev: {},
+  testnet: {
+    "quantmind:vpsOperatorCidrs": "198.51.100.10/32",
+    "quantmind:vpsSshPublicKey": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKtestkeymaterial operator@laptop",
+  },
+  prod: {
+    "quantmind:certificateArn": "arn:aws:acm:eu-west-1:123456789012:certificate/3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+  },
+};
+
+/** The full config of a stack as an operator would have it, and which keys are secret. */
+export function operatorStackConfig(stack: string): { config: Record<string, string>; secretKeys: string[] } {
+  const file = stackFileConfig(stack);
+  const secrets = testSecrets(file["quantmind:target"] as Target);
+  return { config: { ...file, ...OPERATOR_VALUES[stack], ...secrets }, secretKeys: Object.keys(secrets) };
+}
