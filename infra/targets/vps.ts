@@ -19,7 +19,12 @@ import type { StackSecrets } from "../../stacks/load.js";
 import { deployDockerStack, dockerEndpoints } from "./docker-stack.js";
 import type { DeployedTarget } from "./target.js";
 
-export function createVpsTarget(config: VpsStackConfig, secrets: StackSecrets): DeployedTarget {
+export interface VpsTargetOptions {
+  /** Where the SSH key file for the Docker CLI goes; default ~/.quantmind/ssh. */
+  sshKeyDir?: string;
+}
+
+export function createVpsTarget(config: VpsStackConfig, secrets: StackSecrets, options: VpsTargetOptions = {}): DeployedTarget {
   const stackName = pulumi.getStack();
   const sshPrivateKey = secrets.vpsSshPrivateKey;
   if (!sshPrivateKey || !config.vpsSshPublicKey) throw new Error("the vps target needs quantmind:vpsSshPublicKey and the vpsSshPrivateKey secret");
@@ -57,7 +62,7 @@ export function createVpsTarget(config: VpsStackConfig, secrets: StackSecrets): 
 
   const provider = new docker.Provider(
     "vps-docker",
-    { host: pulumi.interpolate`ssh://${config.vpsSshUser}@${linux.publicAddress}`, sshOpts: dockerSshOptions(stackName, sshPrivateKey) },
+    { host: pulumi.interpolate`ssh://${config.vpsSshUser}@${linux.publicAddress}`, sshOpts: dockerSshOptions(stackName, sshPrivateKey, options.sshKeyDir) },
     { dependsOn: [linux.ready] },
   );
   const stack = deployDockerStack({

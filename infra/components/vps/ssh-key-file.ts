@@ -8,13 +8,13 @@ import { homedir } from "node:os";
 import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 
-export function sshKeyDir(): string {
+/** Default directory of the key and known-hosts files. */
+export function defaultSshKeyDir(): string {
   return path.join(homedir(), ".quantmind", "ssh");
 }
 
 /** ssh options for the Docker provider: key file, pinned known-hosts file, bounded dialling. */
-export function dockerSshOptions(stack: string, privateKey: pulumi.Input<string>): pulumi.Output<string[]> {
-  const dir = sshKeyDir();
+export function dockerSshOptions(stack: string, privateKey: pulumi.Input<string>, dir = defaultSshKeyDir()): pulumi.Output<string[]> {
   const keyFile = path.join(dir, `${stack}.key`);
   return pulumi.output(privateKey).apply((key) => {
     // A file, not a resource: the provider needs it during preview too, before any resource runs.

@@ -1,0 +1,99 @@
+/**
+ * The dev stack (local target) as written in Pulumi.dev.yaml, under Pulumi mocks.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { installPulumiMocks, isSecretOutput, plainTextLeaks, settled, valueOf, type PulumiMockRun, type RecordedResource } from "../helpers/pulumi-mocks.js";
+import { operatorStackConfig } from "../helpers/stack-files.js";
+import { expectHardenedContainers, secretUploads, startCommandOf, uploadedSecret } from "./docker-assertions.js";
+
+const CONTAINER = "docker:index/container:Container";
+let run: PulumiMockRun;
+let deployed: import("../../infra/targets/target.js").DeployedTarget;
+let clientConfig: import("@pulumi/pulumi").Output<string>;
+const { config, secretKeys } = operatorStackConfig("dev");
+
+beforeAll(async () => {
+  run = await installPulumiMocks("dev", config, secretKeys);
+  const { loadStackConfig, loadStackSecrets } = await import("../../stacks/load.js");
+  const { createLocalTarget } = await import("../../infra/targets/local.js");
+  const { mcpClientConfigOutput } = await import("../../infra/mcp-client-config.js");
+  const stackConfig = loadStackConfig();
+  if (stackConfig.target !== "local") throw new Error("dev is local");
+  deployed = createLocalTarget(stackConfig, loadStackSecrets(stackConfig));
+  clientConfig = mcpClientConfigOutput(deployed.mcpEndpoints);
+  await valueOf(clientConfig);
+  await settled(run);
+});
+
+const container = (name: string): RecordedResource => {
+  const found = run.ofType(CONTAINER).find((r) => r.inputs["name"] === name);
+  if (!found) throw new Error(`no container ${name}`);
+  return found;
+};
+
+describe("local target (dev)", () => {
+  it("creates the network, the image, Redis, Qdrant, the indexer job and kb-mcp", () => {
+    const network = run.named("docker:index/network:Network", "network");
+    expect(network.inputs["name"]).toBe("qm-dev-net");
+    expect(network.inputs["ipamConfigs"]).toEqual([{ subnet: "172.28.10.0/24" }]);
+    const image = run.ofType("docker:index/image:Image");
+    expect(image).toHaveLength(1);
+    expect(image[0]!.inputs["build"]).toMatchObject({ builderVersion: "BuilderV1", platform: "linux/amd64" });
+    expect(run.ofType(CONTAINER).map((r) => r.inputs["name"]).sort()).toEqual(["qm-dev-kb-indexer", "qm-dev-kb-mcp", "qm-dev-qdrant", "qm-dev-redis"]);
+    expect(run.ofType("docker:index/volume:Volume").map((r) => r.inputs["name"]).sort()).toEqual([
+      "qm-dev-kb-indexer-secrets",
+      "qm-dev-kb-mcp-secrets",
+      "qm-dev-qdrant-secrets",
+      "qm-dev-qdrant-snapshots",
+      "qm-dev-qdrant-storage",
+      "qm-dev-redis-data",
+      "qm-dev-redis-secrets",
+    ]);
+  });
+
+  it("hardens every container and sets its pids limit before starting it", () => {
+    expectHardenedContainers(run);
+    expect(startCommandOf(run, "qm-dev-kb-indexer")).toMatch(/^docker update --pids-limit 256 qm-dev-kb-indexer && docker start --attach qm-dev-kb-indexer$/);
+    expect(startCommandOf(run, "qm-dev-kb-mcp")).toContain("docker update --pids-limit 256 qm-dev-kb-mcp && docker start qm-dev-kb-mcp");
+  });
+
+  it("publishes only kb-mcp, on 127.0.0.1 only", () => {
+    for (const r of run.ofType(CONTAINER)) {
+      for (const port of (r.inputs["ports"] as { ip: string }[] | undefined) ?? []) expect(port.ip).toBe("127.0.0.1");
+    }
+    expect(container("qm-dev-kb-mcp").inputs["ports"]).toEqual([{ internal: 8000, external: 8000, ip: "127.0.0.1" }]);
+    for (const name of ["qm-dev-redis", "qm-dev-qdrant", "qm-dev-kb-indexer"]) expect(container(name).inputs["ports"] ?? []).toEqual([]);
+  });
+
+  it("delivers each service exactly its secrets, as files, and nothing in plain text", () => {
+    expect(plainTextLeaks(run.resources, secretKeys.map((key) => config[key]!))).toEqual([]);
+    const mcp = container("qm-dev-kb-mcp");
+    expect(uploadedSecret(mcp, "/run/secrets/MCP_API_KEY")).toBe(config["quantmind:kbMcpApiKey"]);
+    expect(uploadedSecret(mcp, "/run/secrets/QDRANT_API_KEY")).toBe(config["quantmind:qdrantApiKey"]);
+    expect(mcp.inputs["envs"]).toEqual(expect.arrayContaining(["MCP_API_KEY_FILE=/run/secrets/MCP_API_KEY", "QDRANT_URL=http://qdrant:6333"]));
+    const indexer = container("qm-dev-kb-indexer");
+    expect(secretUploads(indexer).map((u) => u.file)).toEqual(["/run/secrets/QDRANT_API_KEY"]);
+    expect(uploadedSecret(indexer, "/run/secrets/QDRANT_API_KEY")).toBe(config["quantmind:qdrantApiKey"]);
+    const redisConf = uploadedSecret(container("qm-dev-redis"), "/run/secrets/redis.conf");
+    expect(redisConf).toContain(`requirepass ${config["quantmind:redisPassword"]}\n`);
+    expect(redisConf).toContain("appendonly yes\n");
+    expect(uploadedSecret(container("qm-dev-qdrant"), "/run/secrets/qdrant.yaml")).toContain(`api_key: "${config["quantmind:qdrantApiKey"]}"`);
+  });
+
+  it("exports the kb-mcp endpoint and a secret client configuration that is valid JSON for each client", async () => {
+    expect(await valueOf(deployed.endpoints["kb-mcp"]!)).toBe("http://127.0.0.1:8000");
+    expect(await isSecretOutput(clientConfig)).toBe(true);
+    const parsed = JSON.parse(await valueOf(clientConfig)) as Record<string, Record<string, Record<string, Record<string, unknown>>>>;
+    const key = config["quantmind:kbMcpApiKey"];
+    expect(parsed["cursor"]!["mcpServers"]!["quantmind-kb"]).toEqual({ url: "http://127.0.0.1:8000/mcp", headers: { "x-api-key": key } });
+    expect(parsed["vscode"]!["servers"]!["quantmind-kb"]).toEqual({ type: "http", url: "http://127.0.0.1:8000/mcp", headers: { "x-api-key": key } });
+    const claude = parsed["claudeDesktop"]!["mcpServers"]!["quantmind-kb"]!;
+    expect(claude["args"]).toContain("http://127.0.0.1:8000/mcp");
+    expect(claude["env"]).toEqual({ QUANTMIND_API_KEY: key });
+  });
+
+  it("gives secret files to the container's own user", () => {
+    expect(secretUploads(container("qm-dev-kb-mcp")).map((u) => u.owner)).toEqual(["10001", "10001"]);
+    expect(secretUploads(container("qm-dev-redis"))[0]!.owner).toBe("999");
+  });
+});

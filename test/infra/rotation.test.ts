@@ -1,0 +1,51 @@
+/**
+ * Rotating a secret (`pulumi config set --secret` + `pulumi up`) changes what the services that
+ * use it receive, and nothing else. Runs the dev stack twice under mocks and diffs the inputs.
+ */
+import { describe, expect, it } from "vitest";
+import { installPulumiMocks, settled, type RecordedResource } from "../helpers/pulumi-mocks.js";
+import { operatorStackConfig } from "../helpers/stack-files.js";
+
+async function deployDev(overrides: Record<string, string>): Promise<Map<string, RecordedResource>> {
+  const { config, secretKeys } = operatorStackConfig("dev");
+  const run = await installPulumiMocks("dev", { ...config, ...overrides }, secretKeys);
+  const { loadStackConfig, loadStackSecrets } = await import("../../stacks/load.js");
+  const { createLocalTarget } = await import("../../infra/targets/local.js");
+  const stackConfig = loadStackConfig();
+  if (stackConfig.target !== "local") throw new Error("dev is local");
+  createLocalTarget(stackConfig, loadStackSecrets(stackConfig));
+  await settled(run);
+  return new Map(run.resources.map((r) => [`${r.type} ${r.name}`, r]));
+}
+
+/** Resources whose inputs differ between two runs. */
+function changed(before: Map<string, RecordedResource>, after: Map<string, RecordedResource>): string[] {
+  expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
+  return [...before.keys()].filter((key) => JSON.stringify(before.get(key)!.inputs) !== JSON.stringify(after.get(key)!.inputs)).sort();
+}
+
+describe("secret rotation on the local target", () => {
+  it("a new kbMcpApiKey reaches kb-mcp only", async () => {
+    const before = await deployDev({});
+    const after = await deployDev({ "quantmind:kbMcpApiKey": "rotated-kb-mcp-key-0123456789" });
+    expect(changed(before, after)).toEqual(["docker:index/container:Container kb-mcp-container"]);
+    const uploads = (after.get("docker:index/container:Container kb-mcp-container")!.inputs["uploads"] as { value: { file: string; content: string }[] }).value;
+    expect(uploads.find((u) => u.file === "/run/secrets/MCP_API_KEY")!.content).toBe("rotated-kb-mcp-key-0123456789");
+  });
+
+  it("a new qdrantApiKey reaches Qdrant and both knowledge-base services, nothing else", async () => {
+    const before = await deployDev({});
+    const after = await deployDev({ "quantmind:qdrantApiKey": "rotated-qdrant-key-0123456789" });
+    expect(changed(before, after)).toEqual([
+      "docker:index/container:Container kb-indexer-container",
+      "docker:index/container:Container kb-mcp-container",
+      "docker:index/container:Container qdrant-container",
+    ]);
+  });
+
+  it("a new redisPassword reaches Redis only", async () => {
+    const before = await deployDev({});
+    const after = await deployDev({ "quantmind:redisPassword": "rotated-redis-password-0123" });
+    expect(changed(before, after)).toEqual(["docker:index/container:Container redis-container"]);
+  });
+});
