@@ -27,3 +27,38 @@ export class PromotionRefusedError extends QuantMindError {
     super("PROMOTION_REFUSED", ["promotion refused:", ...reasons.map((reason) => `  - ${reason}`)].join("\n"));
   }
 }
+
+/** A stack file (`Pulumi.<stack>.yaml`) is missing or not a Pulumi stack file. */
+export class StackFileError extends QuantMindError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("STACK_FILE_INVALID", message, options);
+  }
+}
+
+/** A key given to rotate-secret is not a stack secret, or not one the stack's target uses. */
+export class UnknownSecretKeyError extends QuantMindError {
+  constructor(message: string) {
+    super("SECRET_KEY_UNKNOWN", message);
+  }
+}
+
+/** The new value of a secret was empty. */
+export class EmptySecretValueError extends QuantMindError {
+  constructor(message: string) {
+    super("SECRET_VALUE_EMPTY", message);
+  }
+}
+
+/** A `pulumi` command could not be started or exited non-zero. */
+export class PulumiCommandError extends QuantMindError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("PULUMI_COMMAND_FAILED", message, options);
+  }
+}
+
+/** The operator declined, or could not be asked, to go on. */
+export class NotConfirmedError extends QuantMindError {
+  constructor(message: string) {
+    super("NOT_CONFIRMED", message);
+  }
+}
