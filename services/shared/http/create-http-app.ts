@@ -3,7 +3,7 @@
  * CORS, body-size limit). Its `fetch` is the one `(Request) => Promise<Response>` handler
  * that the Node server and the Lambda adapter both wrap.
  */
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import type { Logger } from "pino";
@@ -19,6 +19,8 @@ export interface HttpAppOptions {
   maxBodyBytes?: number;
   /** Origins allowed by CORS; default `*` (keys travel in headers, never cookies). */
   corsOrigins?: string[];
+  /** Middleware for authenticated `POST /mcp` requests, run before the body is read (e.g. rate limits). */
+  afterAuth?: MiddlewareHandler[];
   /** Reports `/healthz` details; default `{ status: "ok" }`. */
   health?: () => Promise<Record<string, unknown>> | Record<string, unknown>;
   logger?: Logger;
@@ -51,6 +53,7 @@ export function createHttpApp(options: HttpAppOptions): Hono {
   app.post(
     "/mcp",
     apiKeyAuth(options.apiKeys),
+    ...(options.afterAuth ?? []),
     bodyLimit({
       maxSize: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
       onError: (c) => c.json({ error: "PAYLOAD_TOO_LARGE", message: "request body too large" }, 413),

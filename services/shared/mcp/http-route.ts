@@ -9,20 +9,32 @@ import type { Handler } from "hono";
 
 export const MCP_ALLOWED_METHODS = "POST, OPTIONS";
 
-/** Builds the MCP server for one request. */
-export type McpServerFactory = () => McpServer;
+/**
+ * Builds the MCP server for one request. `messages` is the request's parsed JSON-RPC body (one
+ * message or a batch) when it is JSON, so a server can prepare only what the request needs.
+ */
+export type McpServerFactory = (messages?: unknown) => McpServer;
 
 /** The POST handler: one server and one transport per request, closed once the reply is built. */
 export function mcpPostHandler(createServer: McpServerFactory): Handler {
   return async (c) => {
-    const server = createServer();
+    const text = await c.req.text();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined; // the transport answers the parse error in its own words
+    }
+    const server = createServer(parsed);
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
       enableJsonResponse: true,
     });
     try {
       await server.connect(transport);
-      return await transport.handleRequest(c.req.raw);
+      return parsed === undefined
+        ? await transport.handleRequest(new Request(c.req.url, { method: "POST", headers: c.req.raw.headers, body: text }))
+        : await transport.handleRequest(c.req.raw, { parsedBody: parsed });
     } finally {
       // With JSON responses the body is complete once handleRequest resolves.
       await server.close();
