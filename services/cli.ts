@@ -9,6 +9,7 @@ import { loadKbConfig, type KbConfig } from "./kb/config.js";
 import { indexWithProgress, printTestQuery } from "./kb/cli/index-command.js";
 import { startKb } from "./kb/cli/start-command.js";
 import { closeKbDeps, createKbDeps, serveKbHttp, serveKbStdio } from "./kb/main.js";
+import { serveQc } from "./qc/cli/serve-command.js";
 
 const DEFAULT_TEST_QUERY = "how to size a position from the average true range";
 
@@ -69,6 +70,17 @@ serve
       await server.close();
       await closeKbDeps(deps);
     });
+  });
+
+serve
+  .command("qc")
+  .description("QuantConnect MCP server: the REST API v2 tool set (QC_USER_ID, QC_API_TOKEN; QC_TOOLSETS, QC_ENABLE_LIVE_TRADING)")
+  .addOption(new Option("--transport <kind>", "stdio for clients that launch the server, http to listen").choices(["stdio", "http"]).default("stdio"))
+  .option("--host <address>", "HTTP interface (env MCP_HOST; default 127.0.0.1)")
+  .option("--port <n>", "HTTP port (env MCP_PORT; default 8001)", portOption)
+  .action(async (options: { transport: "stdio" | "http"; host?: string; port?: string }) => {
+    const stop = await serveQc(options);
+    if (stop) shutdownOnSignal(stop);
   });
 
 program
