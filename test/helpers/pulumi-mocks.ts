@@ -6,6 +6,7 @@
  * Import program modules only after {@link installPulumiMocks}: Pulumi reads the mocks and the
  * config when resources are constructed.
  */
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 
 export interface RecordedResource {
@@ -43,7 +44,64 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
     case "aws:apigateway/restApi:RestApi":
       return { arn, rootResourceId: "root", executionArn: arn };
     default:
-      return { arn };
+      return awsComputedState(type, name, inputs) ?? { arn };
+  }
+}
+
+const ACCOUNT = "123456789012";
+const REGION = "eu-west-1";
+
+/** A short, stable digest of a value (secrets revealed), standing in for provider-assigned ids. */
+export function digestOf(value: unknown, length = 12): string {
+  return createHash("sha256").update(JSON.stringify(reveal(value))).digest("hex").slice(0, length);
+}
+
+/**
+ * Outputs of the aws target's resources, shaped like the provider's. Two behave as AWS does
+ * because tests depend on it: a secret version's id changes with its value, and a task
+ * definition's ARN carries a revision that changes with its content.
+ */
+function awsComputedState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> | undefined {
+  const named = (inputs["name"] as string | undefined) ?? name;
+  switch (type) {
+    case "aws:secretsmanager/secret:Secret":
+      return { arn: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${named}-AbCdEf` };
+    case "aws:secretsmanager/secretVersion:SecretVersion":
+      return { arn: inputs["secretId"], versionId: `v-${digestOf(inputs["secretString"])}` };
+    case "aws:ecs/taskDefinition:TaskDefinition": {
+      const revision = parseInt(digestOf(inputs, 6), 16);
+      const family = String(inputs["family"]);
+      return {
+        arn: `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/${family}:${revision}`,
+        arnWithoutRevision: `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/${family}`,
+        revision,
+      };
+    }
+    case "aws:ecs/cluster:Cluster":
+      return { arn: `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/${named}`, name: named };
+    case "aws:ecs/service:Service":
+      return { arn: `arn:aws:ecs:${REGION}:${ACCOUNT}:service/${named}`, name: named };
+    case "aws:iam/role:Role":
+      return { arn: `arn:aws:iam::${ACCOUNT}:role/${named}`, name: named };
+    case "aws:cloudwatch/logGroup:LogGroup":
+      return { arn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${named}`, name: named };
+    case "aws:lb/targetGroup:TargetGroup":
+      return { arn: `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:targetgroup/${name}/1`, arnSuffix: `targetgroup/${name}/1` };
+    case "aws:lambda/function:Function": {
+      const functionArn = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${named}`;
+      return { arn: functionArn, name: named, invokeArn: `arn:aws:apigateway:${REGION}:lambda:path/2015-03-31/functions/${functionArn}/invocations` };
+    }
+    case "aws:apigateway/stage:Stage":
+      return { arn: `arn:aws:apigateway:${REGION}::/restapis/${String(inputs["restApi"])}/stages/${String(inputs["stageName"])}`, invokeUrl: `https://${String(inputs["restApi"])}.execute-api.${REGION}.amazonaws.com/${String(inputs["stageName"])}` };
+    case "aws:acm/certificate:Certificate":
+      // Read with `Certificate.get`: the certificate the operator named in config.
+      return { arn: `arn:aws:acm:${REGION}:${ACCOUNT}:certificate/${name}`, domainName: "mcp.example.com" };
+    case "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace":
+      return { arn: `arn:aws:servicediscovery:${REGION}:${ACCOUNT}:namespace/ns-${name}`, name: named, hostedZone: `Z${name}` };
+    case "aws:sns/topic:Topic":
+      return { arn: `arn:aws:sns:${REGION}:${ACCOUNT}:${named}`, name: named };
+    default:
+      return undefined;
   }
 }
 
@@ -81,17 +139,25 @@ export interface PulumiMockRun {
  * Installs mocks for `stack` with the given full config map (`quantmind:*`, `aws:*`); keys in
  * `secretKeys` are marked secret, as `pulumi config set --secret` would.
  */
+export interface PulumiMockOptions {
+  /** Extra or different provider outputs for some resources; `undefined` keeps the defaults. */
+  state?: (type: string, name: string, inputs: Record<string, unknown>) => Record<string, unknown> | undefined;
+}
+
 export async function installPulumiMocks(
   stack: string,
   config: Record<string, string>,
   secretKeys: readonly string[] = [],
+  options: PulumiMockOptions = {},
 ): Promise<PulumiMockRun> {
   const resources: RecordedResource[] = [];
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
-        resources.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown> });
-        return { id: `${args.name}-id`, state: { ...args.inputs, ...computedState(args.type, args.name, args.inputs as Record<string, unknown>) } };
+        const inputs = args.inputs as Record<string, unknown>;
+        resources.push({ type: args.type, name: args.name, inputs });
+        const state = { ...inputs, ...computedState(args.type, args.name, inputs), ...options.state?.(args.type, args.name, inputs) };
+        return { id: `${args.name}-id`, state };
       },
       call(args) {
         return invokeResult(args.token, args.inputs as Record<string, unknown>);
@@ -125,6 +191,10 @@ export function isSecretOutput(input: pulumi.Input<unknown>): Promise<boolean> {
 
 /** Waits until the program has stopped registering resources (outputs resolve over several turns). */
 export async function settled(run: PulumiMockRun): Promise<void> {
+  // The runtime counts its outstanding registrations; draining that queue first makes the quiet
+  // period below a confirmation rather than a guess. (Internal in the typings, present at run time.)
+  const waitForRPCs = (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs;
+  if (waitForRPCs) await waitForRPCs();
   let previous = -1;
   let stableTurns = 0;
   while (stableTurns < 5) {
@@ -154,4 +224,41 @@ export function plainTextLeaks(resources: readonly RecordedResource[], secretVal
   };
   for (const r of resources) visit(r.inputs, `${r.type} ${r.name}`);
   return leaks;
+}
+
+/** A value with every secret wrapper replaced by what it wraps (for comparing inputs). */
+export function reveal(value: unknown): unknown {
+  if (isSecretWrapper(value)) return reveal(value.value);
+  if (Array.isArray(value)) return value.map(reveal);
+  if (typeof value === "object" && value !== null && !(value instanceof pulumi.asset.Asset) && !(value instanceof pulumi.asset.Archive)) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, reveal(item)]));
+  }
+  return value;
+}
+
+/**
+ * Every place a secret value appears in the recorded inputs, wrapped or not: `type name path`
+ * with `wrapped` saying whether it sits inside a secret wrapper. A test compares this with the
+ * few places a secret is meant to go, so a secret carried (even wrapped) into a task definition
+ * or an environment is caught: the engine wraps a whole property, so a secret inside a JSON
+ * document would otherwise pass as "secret".
+ */
+export function secretOccurrences(
+  resources: readonly RecordedResource[],
+  secretValues: readonly string[],
+): { where: string; wrapped: boolean }[] {
+  const found: { where: string; wrapped: boolean }[] = [];
+  const visit = (value: unknown, where: string, wrapped: boolean): void => {
+    if (isSecretWrapper(value)) return visit(value.value, where, true);
+    if (typeof value === "string") {
+      if (secretValues.some((secret) => value.includes(secret))) found.push({ where, wrapped });
+      return;
+    }
+    if (Array.isArray(value)) value.forEach((item, i) => visit(item, `${where}[${i}]`, wrapped));
+    else if (typeof value === "object" && value !== null) {
+      for (const [key, item] of Object.entries(value)) visit(item, `${where}.${key}`, wrapped);
+    }
+  };
+  for (const r of resources) visit(r.inputs, `${r.type} ${r.name}`, false);
+  return found;
 }
