@@ -104,6 +104,11 @@ const AwsSchema = z.strictObject({
   awsAzCount: z.coerce.number().int().min(2).max(3).default(2),
   /** ACM certificate ARN for the ALB's HTTPS listener. Required. */
   certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, "expected an ACM certificate ARN"),
+  /**
+   * The DNS name MCP clients use for the ALB: one the certificate covers, pointed at the ALB with a
+   * CNAME or alias record. Default: the certificate's domain name (set this for a wildcard certificate).
+   */
+  albDomainName: z.string().regex(/^(?=.{1,253}$)([A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,63}$/, "expected a DNS name such as mcp.example.com").optional(),
   /** Who may reach the ALB: comma-separated CIDRs; default `0.0.0.0/0` (TLS and API keys guard it). */
   albAllowedCidrs: cidrList.default(["0.0.0.0/0"]),
   /** CloudWatch log retention in days; default 30. */
