@@ -1,0 +1,203 @@
+/**
+ * Qdrant on aws: one Fargate task of the pinned image with its storage and snapshots on EFS
+ * (encrypted at rest, TLS in transit, IAM-authorised access points as uid/gid 1000), the API key
+ * from Secrets Manager, reachable only from the services' security group at
+ * http://qdrant.<namespace>:6333 through Cloud Map. Never public.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { QDRANT, QDRANT_HTTP_PORT } from "../../backends.js";
+import { awsLogs, environmentEntries, fargateHardening, fargateTaskSize } from "./container-definition.js";
+import type { StoredSecret } from "./secrets.js";
+import { createTaskRoles } from "./task-roles.js";
+
+/** The unprivileged image's user, which owns the data paths (see backends.ts). */
+const QDRANT_UID = 1000;
+const NFS_PORT = 2049;
+
+export interface QdrantArgs {
+  vpcId: pulumi.Input<string>;
+  subnetIds: pulumi.Input<string>[];
+  clusterArn: pulumi.Input<string>;
+  /** The only security group allowed in (the services'). */
+  clientSecurityGroupId: pulumi.Input<string>;
+  namespaceId: pulumi.Input<string>;
+  namespaceName: string;
+  apiKey: StoredSecret;
+  accountId: pulumi.Input<string>;
+  region: pulumi.Input<string>;
+  logRetentionDays: number;
+  /** Refuse `pulumi destroy` of the file system while set; default true. */
+  deletionProtection?: boolean;
+}
+
+export class Qdrant extends pulumi.ComponentResource {
+  /** `http://qdrant.<namespace>:6333`, inside the VPC only. */
+  readonly url: string;
+  readonly securityGroupId: pulumi.Output<string>;
+  readonly serviceName: pulumi.Output<string>;
+  readonly fileSystemId: pulumi.Output<string>;
+
+  constructor(name: string, args: QdrantArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("quantmind:aws:Qdrant", name, {}, opts);
+    const parent = { parent: this };
+
+    const sg = new aws.ec2.SecurityGroup(`${name}-sg`, { vpcId: args.vpcId, description: "Qdrant: the services only" }, parent);
+    new aws.vpc.SecurityGroupIngressRule(
+      `${name}-from-services`,
+      { securityGroupId: sg.id, referencedSecurityGroupId: args.clientSecurityGroupId, ipProtocol: "tcp", fromPort: QDRANT_HTTP_PORT, toPort: QDRANT_HTTP_PORT, description: "Qdrant REST from the services" },
+      parent,
+    );
+    // Out: HTTPS for the image pull, Secrets Manager and logs (through the NAT), NFS to its file system.
+    new aws.vpc.SecurityGroupEgressRule(`${name}-https-out`, { securityGroupId: sg.id, cidrIpv4: "0.0.0.0/0", ipProtocol: "tcp", fromPort: 443, toPort: 443, description: "image pull, secrets, logs" }, parent);
+
+    const fsSg = new aws.ec2.SecurityGroup(`${name}-efs-sg`, { vpcId: args.vpcId, description: "Qdrant's EFS: the Qdrant task only" }, parent);
+    new aws.vpc.SecurityGroupIngressRule(`${name}-efs-from-qdrant`, { securityGroupId: fsSg.id, referencedSecurityGroupId: sg.id, ipProtocol: "tcp", fromPort: NFS_PORT, toPort: NFS_PORT, description: "NFS from Qdrant" }, parent);
+    new aws.vpc.SecurityGroupEgressRule(`${name}-nfs-out`, { securityGroupId: sg.id, referencedSecurityGroupId: fsSg.id, ipProtocol: "tcp", fromPort: NFS_PORT, toPort: NFS_PORT, description: "NFS to its file system" }, parent);
+
+    const protect = args.deletionProtection ?? true;
+    const fileSystem = new aws.efs.FileSystem(
+      `${name}-fs`,
+      { encrypted: true, performanceMode: "generalPurpose", throughputMode: "elastic", tags: { Name: `${name}-storage` } },
+      { parent: this, protect },
+    );
+    // Daily AWS Backup of the whole file system, beside Qdrant's own snapshots.
+    new aws.efs.BackupPolicy(`${name}-backup`, { fileSystemId: fileSystem.id, backupPolicy: { status: "ENABLED" } }, parent);
+    const mountTargets = args.subnetIds.map((subnetId, i) => new aws.efs.MountTarget(`${name}-mount-${i}`, { fileSystemId: fileSystem.id, subnetId, securityGroups: [fsSg.id] }, parent));
+    const accessPoints = Object.entries(QDRANT.volumes).map(
+      ([role, containerPath]) =>
+        [
+          role,
+          containerPath,
+          new aws.efs.AccessPoint(
+            `${name}-${role}`,
+            {
+              fileSystemId: fileSystem.id,
+              posixUser: { uid: QDRANT_UID, gid: QDRANT_UID },
+              rootDirectory: { path: `/${role}`, creationInfo: { ownerUid: QDRANT_UID, ownerGid: QDRANT_UID, permissions: "750" } },
+            },
+            parent,
+          ),
+        ] as const,
+    );
+
+    const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: `/quantmind/${name}`, retentionInDays: args.logRetentionDays }, parent);
+    const { executionRole, taskRole } = createTaskRoles(
+      name,
+      {
+        accountId: args.accountId,
+        logGroupArn: logGroup.arn,
+        secretArns: [args.apiKey.arn],
+        // Mounting with IAM authorisation: only this task role, only through the access points.
+        taskPolicyStatements: [
+          {
+            Effect: "Allow",
+            Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+            Resource: fileSystem.arn,
+            Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": accessPoints.map(([, , ap]) => ap.arn) } },
+          },
+        ],
+      },
+      this,
+    );
+    // The file system refuses any client without TLS, and anyone but the Qdrant task role.
+    new aws.efs.FileSystemPolicy(
+      `${name}-fs-policy`,
+      {
+        fileSystemId: fileSystem.id,
+        policy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [
+            { Sid: "TlsOnly", Effect: "Deny", Principal: { AWS: "*" }, Action: "*", Resource: fileSystem.arn, Condition: { Bool: { "aws:SecureTransport": "false" } } },
+            { Sid: "QdrantTask", Effect: "Allow", Principal: { AWS: taskRole.arn }, Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"], Resource: fileSystem.arn },
+          ],
+        }),
+      },
+      parent,
+    );
+
+    const hardening = fargateHardening(QDRANT.hardening);
+    const size = fargateTaskSize(QDRANT.hardening.cpus, QDRANT.hardening.memoryMb);
+    const container = {
+      name: "qdrant",
+      image: QDRANT.image,
+      essential: true,
+      ...hardening.container,
+      portMappings: [{ containerPort: QDRANT_HTTP_PORT, protocol: "tcp" }],
+      // Configured by environment, not the config file the Docker targets mount: the key comes
+      // from Secrets Manager as QDRANT__SERVICE__API_KEY, which ECS injects at start.
+      environment: environmentEntries({
+        QDRANT__SERVICE__HTTP_PORT: String(QDRANT_HTTP_PORT),
+        QDRANT__STORAGE__STORAGE_PATH: QDRANT.volumes["storage"]!,
+        QDRANT__STORAGE__SNAPSHOTS_PATH: QDRANT.volumes["snapshots"]!,
+        QDRANT__TELEMETRY_DISABLED: "true",
+      }),
+      secrets: [{ name: "QDRANT__SERVICE__API_KEY", valueFrom: args.apiKey.valueFrom }],
+      mountPoints: [...(hardening.container.mountPoints ?? []), ...accessPoints.map(([role, containerPath]) => ({ sourceVolume: `efs-${role}`, containerPath, readOnly: false }))],
+      healthCheck: { command: [...QDRANT.healthcheck], interval: 15, timeout: 5, retries: 3, startPeriod: 30 },
+      logConfiguration: awsLogs(logGroup.name, args.region, "qdrant"),
+    };
+    const taskDefinition = new aws.ecs.TaskDefinition(
+      `${name}-task`,
+      {
+        family: name,
+        requiresCompatibilities: ["FARGATE"],
+        networkMode: "awsvpc",
+        cpu: String(size.cpu),
+        memory: String(size.memory),
+        runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+        executionRoleArn: executionRole.arn,
+        taskRoleArn: taskRole.arn,
+        containerDefinitions: pulumi.jsonStringify([container]),
+        volumes: [
+          ...hardening.volumes,
+          ...accessPoints.map(([role, , ap]) => ({
+            name: `efs-${role}`,
+            efsVolumeConfiguration: { fileSystemId: fileSystem.id, transitEncryption: "ENABLED", authorizationConfig: { accessPointId: ap.id, iam: "ENABLED" } },
+          })),
+        ],
+      },
+      parent,
+    );
+
+    const discovery = new aws.servicediscovery.Service(
+      `${name}-discovery`,
+      {
+        name: "qdrant",
+        namespaceId: args.namespaceId,
+        dnsConfig: { namespaceId: args.namespaceId, routingPolicy: "MULTIVALUE", dnsRecords: [{ type: "A", ttl: 10 }] },
+        healthCheckCustomConfig: { failureThreshold: 1 },
+        forceDestroy: true,
+      },
+      parent,
+    );
+
+    const service = new aws.ecs.Service(
+      `${name}-service`,
+      {
+        cluster: args.clusterArn,
+        taskDefinition: taskDefinition.arn,
+        launchType: "FARGATE",
+        platformVersion: "1.4.0",
+        desiredCount: 1,
+        // One writer: the old task stops before the new one mounts the same storage, so two
+        // Qdrant processes never write one collection (a short outage per deploy instead).
+        deploymentMinimumHealthyPercent: 0,
+        deploymentMaximumPercent: 100,
+        deploymentCircuitBreaker: { enable: true, rollback: true },
+        networkConfiguration: { subnets: args.subnetIds, securityGroups: [sg.id], assignPublicIp: false },
+        serviceRegistries: { registryArn: discovery.arn },
+        propagateTags: "SERVICE",
+        // Services that need Qdrant are created after it is running and healthy.
+        waitForSteadyState: true,
+      },
+      { parent: this, dependsOn: mountTargets },
+    );
+
+    this.url = `http://qdrant.${args.namespaceName}:${QDRANT_HTTP_PORT}`;
+    this.securityGroupId = sg.id;
+    this.serviceName = service.name;
+    this.fileSystemId = fileSystem.id;
+    this.registerOutputs({ url: this.url, securityGroupId: this.securityGroupId, serviceName: this.serviceName, fileSystemId: this.fileSystemId });
+  }
+}
