@@ -1,0 +1,26 @@
+/** `quantmind serve qc` as an operator runs it: help, and a one-line error for bad configuration. */
+import { spawnSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { CLI } from "../helpers/kb-cli.js";
+
+function run(args: string[], env: Record<string, string | undefined>) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, ...env }, encoding: "utf8", timeout: 60_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("quantmind serve qc", () => {
+  it("prints help naming the transports and options", () => {
+    const help = run(["serve", "qc", "--help"], {});
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: quantmind serve qc/);
+    expect(help.stdout).toMatch(/--transport <kind>.*"stdio", "http"/s);
+    expect(help.stdout).toContain("--port <n>");
+  });
+
+  it("stops with exit code 2 and one line naming the missing variable, without echoing the token", () => {
+    const result = run(["serve", "qc", "--transport", "http"], { QC_API_TOKEN: "qc-token-must-not-show", LOG_LEVEL: "warn" });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^quantmind: QC_USER_ID is not set: is required/)]);
+    expect(result.stderr).not.toContain("qc-token-must-not-show");
+  });
+});
