@@ -5,30 +5,7 @@
  */
 import { Command } from "commander";
 import { QuantMindError } from "../services/shared/errors.js";
-import { formatPromotionSummary, planPromotion } from "../stacks/promotion.js";
-import { listStackNames, StackFile } from "../stacks/stack-file.js";
-
-interface PromoteOptions {
-  force?: boolean;
-  overwrite?: boolean;
-  dryRun?: boolean;
-  dir: string;
-}
-
-async function promote(sourceName: string, destinationName: string, options: PromoteOptions): Promise<void> {
-  const source = await StackFile.read(options.dir, sourceName);
-  const destination = await StackFile.read(options.dir, destinationName);
-  const otherNames = (await listStackNames(options.dir)).filter((name) => name !== sourceName && name !== destinationName);
-  const otherStacks = await Promise.all(otherNames.map((name) => StackFile.read(options.dir, name)));
-
-  const plan = planPromotion({ source, destination, otherStacks }, { force: options.force, overwrite: options.overwrite });
-  const write = !options.dryRun && plan.copied.length > 0;
-  if (write) {
-    for (const { key } of plan.copied) destination.copyFrom(source, key);
-    await destination.write();
-  }
-  process.stdout.write(`${formatPromotionSummary(plan, !options.dryRun)}\n`);
-}
+import { promoteStacks, type PromoteCommandOptions } from "./lib/promote-command.js";
 
 const program = new Command("promote")
   .description("copy non-secret stack configuration from SRC to DEST (dev -> testnet -> prod)")
@@ -39,7 +16,9 @@ const program = new Command("promote")
   .option("--dry-run", "print what would change without writing the destination file")
   .option("--dir <path>", "directory holding the Pulumi.<stack>.yaml files", process.cwd())
   .showHelpAfterError()
-  .action(promote);
+  .action(async (source: string, destination: string, options: PromoteCommandOptions) => {
+    process.stdout.write(`${await promoteStacks(source, destination, options)}\n`);
+  });
 
 try {
   await program.parseAsync(process.argv);
