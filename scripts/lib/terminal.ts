@@ -29,8 +29,9 @@ export async function readSecret(prompt: string, input: NodeJS.ReadStream = proc
 
 /** One line from a terminal in raw mode, echoing nothing. Ctrl-C or Ctrl-D with nothing typed aborts. */
 function readHiddenLine(prompt: string, input: NodeJS.ReadStream, output: Writable): Promise<string> {
-  output.write(prompt);
+  // Raw mode before the prompt: anything typed once the prompt shows is never echoed.
   input.setRawMode(true);
+  output.write(prompt);
   input.setEncoding("utf8");
   input.resume();
   return new Promise((resolve, reject) => {
