@@ -21,4 +21,9 @@ export interface DeployedTarget {
   mcpEndpoints: McpEndpoint[];
   /** How an operator reaches endpoints that are not public (e.g. an SSH tunnel command); optional. */
   accessNotes?: pulumi.Input<string>;
+  /**
+   * One-shot jobs the target does not run during the deploy itself (aws: ECS tasks), with the
+   * command that runs one. Docker targets run jobs as part of `pulumi up` and leave this unset.
+   */
+  jobs?: Record<string, { taskDefinitionArn: pulumi.Output<string>; runTaskCommand: pulumi.Output<string> }>;
 }
