@@ -386,36 +386,15 @@ describe("aws target, prod stack as written", () => {
     });
   });
 
-  describe("QuantConnect MCP on Lambda", () => {
-    it("runs the archive on nodejs22.x with 1024 MB and 30 s, credentials by secret ARN only", () => {
-      const fn = ofType("aws:lambda/function:Function")[0]!;
-      expect(reveal(fn.inputs)).toMatchObject({ runtime: "nodejs22.x", memorySize: 1024, timeout: 30, environment: { variables: { QC_SECRETS_ARN: expect.stringMatching(/^arn:aws:secretsmanager:.*:secret:qm-prod-qc-mcp-credentials/) } } });
-      const statements = policyOf("qm-prod-qc-mcp-role").Statement;
-      expect(statements.find((s) => s.Action === "secretsmanager:GetSecretValue")?.Resource).toMatch(/secret:qm-prod-qc-mcp-credentials/);
+  describe("QuantConnect MCP on Lambda (the component itself: qc-lambda.test.ts)", () => {
+    it("gets its credentials from the stack's qc secrets and is an MCP endpoint with its own key", async () => {
       expect(JSON.parse(reveal(named(T.secretVersion, "qm-prod-qc-mcp-credentials-value").inputs["secretString"]) as string)).toEqual({ userId: stack.secrets.qcUserId, apiToken: stack.secrets.qcApiToken });
-    });
-
-    it("requires the API key on POST /mcp only; GET, DELETE and OPTIONS reach the function for 405 and CORS", () => {
-      const methods = Object.fromEntries(ofType(T.method).map((m) => [input<string>(m, "httpMethod"), input<boolean>(m, "apiKeyRequired")]));
-      expect(methods).toEqual({ POST: true, GET: false, DELETE: false, OPTIONS: false });
-      for (const integration of ofType(T.integration)) {
-        expect(reveal(integration.inputs)).toMatchObject({ type: "AWS_PROXY", integrationHttpMethod: "POST", uri: expect.stringContaining(":lambda:path/2015-03-31/functions/") });
-      }
-      expect(input(ofType("aws:apigateway/resource:Resource")[0]!, "pathPart")).toBe("mcp");
-      expect(input(ofType("aws:lambda/permission:Permission")[0]!, "sourceArn")).toMatch(/\/\*\/\*\/mcp$/);
-    });
-
-    it("limits keys by the usage plan: 100 rps, burst 200, 10,000 a day", () => {
-      expect(reveal(ofType("aws:apigateway/usagePlan:UsagePlan")[0]!.inputs)).toMatchObject({ throttleSettings: { rateLimit: 100, burstLimit: 200 }, quotaSettings: { limit: 10_000, period: "DAY" } });
-      expect(input(ofType("aws:apigateway/usagePlanKey:UsagePlanKey")[0]!, "keyType")).toBe("API_KEY");
-    });
-
-    it("alarms on errors and duration, and is an MCP endpoint with its own key", async () => {
-      const fnAlarms = ofType(T.alarm).filter((a) => input(a, "namespace") === "AWS/Lambda").map((a) => input<string>(a, "metricName"));
-      expect(fnAlarms.sort()).toEqual(["Duration", "Errors"]);
       const qc = stack.target.mcpEndpoints.find((e) => e.service === "qc-mcp")!;
+      expect(qc.clientName).toBe("quantmind-qc");
       expect(await valueOf(qc.url)).toMatch(/^https:\/\/qm-prod-qc-mcp-api-id\.execute-api\.eu-west-1\.amazonaws\.com\/v1\/mcp$/);
       expect(await valueOf(qc.apiKey)).toBe(stack.secrets.qcMcpApiKey);
+      // Its alarms go to the stack's topic.
+      for (const alarm of ofType(T.alarm).filter((a) => input(a, "namespace") === "AWS/Lambda")) expect(input(alarm, "alarmActions")).toEqual([expect.stringContaining(":sns:")]);
     });
   });
 });

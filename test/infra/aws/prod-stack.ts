@@ -27,7 +27,7 @@ export const TEST_CERTIFICATE_ARN = "arn:aws:acm:eu-west-1:123456789012:certific
 
 /** What a handler bundle looks like to Pulumi; the real one comes from scripts/build-qc-lambda.ts. */
 export function tinyLambdaArchive(): pulumi.asset.Archive {
-  return new pulumi.asset.AssetArchive({ "index.mjs": new pulumi.asset.StringAsset("export const handler = async () => ({ statusCode: 204, body: '' });\n") });
+  return new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset("exports.handler = async () => ({ statusCode: 204, body: '' });\n") });
 }
 
 /** Pulumi.prod.yaml's `config:` map, values as the strings Pulumi stores. */
