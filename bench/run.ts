@@ -13,6 +13,7 @@ import { benchIndexing, buildBenchCorpus } from "./kb-index.js";
 import { benchSearch, printSearchResult } from "./kb-search.js";
 import { machine } from "./lib/stats.js";
 
+if (process.argv[2] === "pulumi") await import("./pulumi-eval.js").then(async ({ benchPulumiEval }) => (await benchPulumiEval(), process.exit()));
 const copies = Number(process.env.BENCH_COPIES ?? 3);
 const points = Number(process.env.BENCH_POINTS ?? 20_000);
 const workerCounts = (process.env.BENCH_WORKERS ?? "1,2").split(",").map(Number);
