@@ -40,15 +40,30 @@ export const REDIS: BackendDefinition = {
   configFile: "redis.conf",
   // The image's redis user owns /data; running as it skips the entrypoint's chown and gosu, which need root.
   hardening: containerHardening({ user: "999:999", tmpfsPaths: ["/tmp"], memoryMb: 1024, cpus: 1, pidsLimit: 128 }),
-  // The password is read from the config file so it never appears in the probe's arguments.
-  healthcheck: ["CMD-SHELL", `redis-cli --no-auth-warning -a "$(sed -n 's/^requirepass //p' ${BACKEND_SECRETS_DIR}/redis.conf)" ping | grep -q PONG`],
+  // Port and password are read from the config file, so the probe follows a non-default port and
+  // the password appears neither in the container's definition nor in the probe's arguments.
+  healthcheck: [
+    "CMD-SHELL",
+    `REDISCLI_AUTH="$(sed -n 's/^requirepass //p' ${BACKEND_SECRETS_DIR}/redis.conf)" ` +
+      `redis-cli -p "$(sed -n 's/^port //p' ${BACKEND_SECRETS_DIR}/redis.conf)" ping | grep -q PONG`,
+  ],
 };
 
-export function redisConfig(password: string): string {
+export interface RedisConfigOptions {
+  /** Default {@link REDIS_PORT}. */
+  port?: number;
+  /**
+   * Interface Redis listens on. Default `0.0.0.0`: inside its own network namespace that is the
+   * private network only; on the host network (the container tests) use `127.0.0.1`.
+   */
+  bind?: string;
+}
+
+export function redisConfig(password: string, options: RedisConfigOptions = {}): string {
   if (/[\s"]/.test(password)) throw new Error("the Redis password must not contain whitespace or quotes");
   return [
-    `port ${REDIS_PORT}`,
-    "bind 0.0.0.0",
+    `port ${options.port ?? REDIS_PORT}`,
+    `bind ${options.bind ?? "0.0.0.0"}`,
     "protected-mode yes",
     `requirepass ${password}`,
     "dir /data",

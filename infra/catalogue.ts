@@ -97,6 +97,14 @@ export function healthcheckCommand(port: number): string[] {
   return ["CMD", "node", `${IMAGE_APP_DIR}/bin/healthcheck.js`, String(port)];
 }
 
+/**
+ * When the health probe runs, for daemons and backends alike: the same as the image's HEALTHCHECK
+ * (see the Dockerfile; the container tests check the two agree). A probe every 5 s reports a
+ * service that starts in 1-2 s healthy within about 5 s, also on engines older than Docker 25,
+ * which ignore start intervals; three failures in a row after a 30 s grace period is unhealthy.
+ */
+export const HEALTHCHECK_TIMING = { intervalSeconds: 5, timeoutSeconds: 5, startPeriodSeconds: 30, retries: 3 } as const;
+
 /** Where secret files are mounted in every container (a per-container volume). */
 export const SECRETS_DIR = "/run/secrets";
 
