@@ -22,7 +22,7 @@ import { PACKAGE_ROOT } from "../services/shared/package-root.js";
 export const LAMBDA_ENTRY = path.join(PACKAGE_ROOT, "services", "qc", "lambda.ts");
 export const DEFAULT_OUT_DIR = path.join(PACKAGE_ROOT, "dist", "qc-lambda");
 
-function lambdaReplacements(version: string): Plugin {
+export function lambdaReplacements(version: string): Plugin {
   return {
     name: "qc-lambda-replacements",
     setup(b) {

@@ -45,7 +45,10 @@ export async function startQcHttpServer(api: QcApiServer, extraEnv: Record<strin
   });
   let stderr = "";
   const mcpUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${stderr}`)), 60_000);
+    const timer = setTimeout(() => {
+      child.kill("SIGTERM"); // never leave a server behind
+      reject(new Error(`server did not print its URL in 60 s:\n${stderr}`));
+    }, 60_000);
     child.stderr.on("data", (chunk) => {
       stderr += String(chunk);
       const match = /"url":"(http:\/\/127\.0\.0\.1:\d+\/mcp)"/.exec(stderr);

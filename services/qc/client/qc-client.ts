@@ -70,7 +70,9 @@ class TransientFailure extends Error {
 type Payload = { body: string; contentType: string } | { body: FormData };
 
 export function createQcClient(options: QcClientOptions): QcClient {
-  const fetchImpl = options.fetch ?? fetch;
+  // Read per call, not at start-up: touching the global fetch loads Node's HTTP client (undici),
+  // which a Lambda's init phase should not pay before its first request needs it.
+  const fetchImpl: typeof fetch = (input, init) => (options.fetch ?? fetch)(input, init);
   const now = options.now ?? Date.now;
 
   async function send(endpoint: string, payload: Payload, call: QcCallOptions, redirect: RequestRedirect): Promise<Response> {
@@ -226,6 +228,7 @@ export function retryAfterMs(header: string | null, nowMs: number): number | und
 }
 
 function describeNetworkError(error: unknown): string {
-  const cause = (error as { cause?: { code?: string } })?.cause;
-  return cause?.code ? `network error ${cause.code}` : `network error (${(error as Error)?.message ?? String(error)})`;
+  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+  if (cause?.code) return `network error ${cause.code}`;
+  return `network error (${cause?.message ?? (error as Error)?.message ?? String(error)})`;
 }
