@@ -14,13 +14,19 @@ import { createQcDeps, createQcHttpApp, type QcDepsOverrides } from "./main.js";
 export type { ApiGatewayProxyEvent, ApiGatewayProxyResult };
 export type LambdaHandler = (event: ApiGatewayProxyEvent) => Promise<ApiGatewayProxyResult>;
 
+export interface LambdaHandlerOptions extends QcDepsOverrides {
+  /** Where log lines go; default stderr (CloudWatch). */
+  logDestination?: NodeJS.WritableStream;
+}
+
 /** Builds the handler from an environment: config, client, cached listing and the HTTP app, once. */
-export function createLambdaHandler(env: Env = process.env, overrides: QcDepsOverrides = {}): LambdaHandler {
+export function createLambdaHandler(env: Env = process.env, options: LambdaHandlerOptions = {}): LambdaHandler {
   const config = loadQcConfig(env);
   if (!config.MCP_API_KEY) {
     throw new ConfigError("MCP_API_KEY is not set: the Lambda needs the API key clients send (the value of the API Gateway key)");
   }
-  const logger = createLogger("qc-mcp", { level: config.LOG_LEVEL });
+  const { logDestination, ...overrides } = options;
+  const logger = createLogger("qc-mcp", { level: config.LOG_LEVEL, ...(logDestination !== undefined && { destination: logDestination }) });
   const app = createQcHttpApp(config, createQcDeps(config, logger, overrides), { apiKeys: [config.MCP_API_KEY] });
   return async (event) => {
     let request: Request;
