@@ -177,7 +177,6 @@ export function createAwsTarget(config: AwsStackConfig, secrets: StackSecrets, o
   endpoints["qdrant"] = qdrant.url;
   endpoints["redis"] = redis.url;
   endpoints["imageRepository"] = image.repositoryUrl;
-  endpoints["alarmTopic"] = alarms.topicArn;
 
   const jobs: AwsDeployedTarget["jobs"] = {};
   for (const [name, service] of services) {
