@@ -11,7 +11,7 @@
  */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { SECRETS_DIR } from "../../catalogue.js";
+import { HEALTHCHECK_TIMING, SECRETS_DIR } from "../../catalogue.js";
 import { dockerContainerHardening, dockerPidsLimitCommand, type ContainerHardening } from "../../hardening.js";
 import type { DockerHost } from "./docker-host.js";
 
@@ -82,7 +82,13 @@ export function createHardenedContainer(name: string, args: HardenedContainerArg
       ports: args.publish ? [{ internal: args.publish.containerPort, external: args.publish.hostPort, ip: PUBLISH_ADDRESS }] : [],
       ...dockerContainerHardening(args.hardening),
       ...(args.healthcheck && {
-        healthcheck: { tests: [...args.healthcheck], interval: "10s", timeout: "5s", retries: 3, startPeriod: "30s", startInterval: "1s" },
+        healthcheck: {
+          tests: [...args.healthcheck],
+          interval: `${HEALTHCHECK_TIMING.intervalSeconds}s`,
+          timeout: `${HEALTHCHECK_TIMING.timeoutSeconds}s`,
+          startPeriod: `${HEALTHCHECK_TIMING.startPeriodSeconds}s`,
+          retries: HEALTHCHECK_TIMING.retries,
+        },
       }),
       restart: args.lifecycle === "daemon" ? "unless-stopped" : "no",
       start: false,
