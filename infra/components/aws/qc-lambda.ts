@@ -123,8 +123,8 @@ export class QcLambda extends pulumi.ComponentResource {
       parent,
     );
     const resource = new aws.apigateway.Resource(`${name}-mcp`, { restApi: api.id, parentId: api.rootResourceId, pathPart: "mcp" }, parent);
-    const routeResources: pulumi.Resource[] = [];
-    for (const [httpMethod, apiKeyRequired] of Object.entries(METHODS)) {
+    const integrationTimeoutMs = 29_000;
+    const routes = Object.entries(METHODS).map(([httpMethod, apiKeyRequired]) => {
       const method = new aws.apigateway.Method(
         `${name}-${httpMethod.toLowerCase()}`,
         { restApi: api.id, resourceId: resource.id, httpMethod, authorization: "NONE", apiKeyRequired },
@@ -132,11 +132,11 @@ export class QcLambda extends pulumi.ComponentResource {
       );
       const integration = new aws.apigateway.Integration(
         `${name}-${httpMethod.toLowerCase()}`,
-        { restApi: api.id, resourceId: resource.id, httpMethod: method.httpMethod, type: "AWS_PROXY", integrationHttpMethod: "POST", uri: fn.invokeArn, timeoutMilliseconds: 29_000 },
+        { restApi: api.id, resourceId: resource.id, httpMethod: method.httpMethod, type: "AWS_PROXY", integrationHttpMethod: "POST", uri: fn.invokeArn, timeoutMilliseconds: integrationTimeoutMs },
         parent,
       );
-      routeResources.push(method, integration);
-    }
+      return { method, integration };
+    });
     // Only this API's /mcp may invoke the function.
     new aws.lambda.Permission(
       `${name}-invoke`,
@@ -148,10 +148,16 @@ export class QcLambda extends pulumi.ComponentResource {
       `${name}-deployment`,
       {
         restApi: api.id,
-        // A new deployment whenever a route changes; otherwise the stage would keep serving the old routes.
-        triggers: { routes: pulumi.jsonStringify(routeResources.map((r) => (r as aws.apigateway.Method | aws.apigateway.Integration).id)) },
+        // A stage serves a snapshot of the API: redeploy whenever a route's settings change (in
+        // place) or a method or integration is replaced (new ids), or the stage keeps the old routes.
+        triggers: {
+          routes: pulumi.jsonStringify({
+            settings: { methods: METHODS, integrationTimeoutMs, uri: fn.invokeArn },
+            ids: routes.map(({ method, integration }) => [method.id, integration.id]),
+          }),
+        },
       },
-      { parent: this, dependsOn: routeResources },
+      { parent: this, dependsOn: routes.flatMap(({ method, integration }) => [method, integration]) },
     );
     const stage = new aws.apigateway.Stage(`${name}-stage`, { restApi: api.id, deployment: deployment.id, stageName: args.stageName ?? "v1" }, parent);
 

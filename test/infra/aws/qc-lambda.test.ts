@@ -91,8 +91,10 @@ describe("QcLambda", () => {
       apiStages: [{ apiId: "qc-api-id", stage: "v1" }],
     });
     expect(reveal(one("aws:apigateway/usagePlanKey:UsagePlanKey").inputs)).toEqual({ keyId: "qc-key-id", keyType: "API_KEY", usagePlanId: "qc-plan-id" });
-    // The deployment is redeployed whenever a method or integration is replaced.
-    expect(JSON.parse(input<{ routes: string }>(one("aws:apigateway/deployment:Deployment"), "triggers").routes)).toHaveLength(8);
+    // The stage is redeployed whenever a route's settings change or a method or integration is replaced.
+    const trigger = JSON.parse(input<{ routes: string }>(one("aws:apigateway/deployment:Deployment"), "triggers").routes) as { settings: { methods: unknown }; ids: string[][] };
+    expect(trigger.settings.methods).toEqual({ POST: true, GET: false, DELETE: false, OPTIONS: false });
+    expect(trigger.ids).toEqual(["post", "get", "delete", "options"].map((m) => [`qc-${m}-id`, `qc-${m}-id`]));
   });
 
   it("alarms on errors and p99 duration near API Gateway's 29 s, to the given topic", () => {
