@@ -157,7 +157,9 @@ export async function installPulumiMocks(
         const inputs = args.inputs as Record<string, unknown>;
         resources.push({ type: args.type, name: args.name, inputs });
         const state = { ...inputs, ...computedState(args.type, args.name, inputs), ...options.state?.(args.type, args.name, inputs) };
-        return { id: `${args.name}-id`, state };
+        // A container whose inputs change is replaced, and a replacement has a new id, as on a real engine.
+        const id = args.type === "docker:index/container:Container" ? `${args.name}-${digestOf(inputs)}` : `${args.name}-id`;
+        return { id, state };
       },
       call(args) {
         return invokeResult(args.token, args.inputs as Record<string, unknown>);

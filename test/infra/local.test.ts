@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { installPulumiMocks, isSecretOutput, plainTextLeaks, settled, valueOf, type PulumiMockRun, type RecordedResource } from "../helpers/pulumi-mocks.js";
 import { operatorStackConfig } from "../helpers/stack-files.js";
-import { expectHardenedContainers, secretUploads, startCommandOf, uploadedSecret } from "./docker-assertions.js";
+import { expectHardenedContainers, runningContainers, secretUploads, startCommandOf, uploadedSecret } from "./docker-assertions.js";
 
 const CONTAINER = "docker:index/container:Container";
 let run: PulumiMockRun;
@@ -39,7 +39,8 @@ describe("local target (dev)", () => {
     const image = run.ofType("docker:index/image:Image");
     expect(image).toHaveLength(1);
     expect(image[0]!.inputs["build"]).toMatchObject({ builderVersion: "BuilderV1", platform: "linux/amd64" });
-    expect(run.ofType(CONTAINER).map((r) => r.inputs["name"]).sort()).toEqual(["qm-dev-kb-indexer", "qm-dev-kb-mcp", "qm-dev-qdrant", "qm-dev-redis"]);
+    expect(runningContainers(run).map((r) => r.inputs["name"]).sort()).toEqual(["qm-dev-kb-indexer", "qm-dev-kb-mcp", "qm-dev-qdrant", "qm-dev-redis"]);
+    expect(run.ofType(CONTAINER).filter((r) => String(r.inputs["name"]).endsWith("-secrets-seeder"))).toHaveLength(4);
     expect(run.ofType("docker:index/volume:Volume").map((r) => r.inputs["name"]).sort()).toEqual([
       "qm-dev-kb-indexer-secrets",
       "qm-dev-kb-mcp-secrets",
@@ -54,7 +55,7 @@ describe("local target (dev)", () => {
   it("hardens every container and sets its pids limit before starting it", () => {
     expectHardenedContainers(run);
     expect(startCommandOf(run, "qm-dev-kb-indexer")).toMatch(/^docker update --pids-limit 256 qm-dev-kb-indexer && docker start --attach qm-dev-kb-indexer$/);
-    expect(startCommandOf(run, "qm-dev-kb-mcp")).toContain("docker update --pids-limit 256 qm-dev-kb-mcp && docker start qm-dev-kb-mcp");
+    expect(startCommandOf(run, "qm-dev-kb-mcp")).toContain("docker update --pids-limit 256 qm-dev-kb-mcp && docker restart qm-dev-kb-mcp");
   });
 
   it("publishes only kb-mcp, on 127.0.0.1 only", () => {
@@ -68,16 +69,15 @@ describe("local target (dev)", () => {
   it("delivers each service exactly its secrets, as files, and nothing in plain text", () => {
     expect(plainTextLeaks(run.resources, secretKeys.map((key) => config[key]!))).toEqual([]);
     const mcp = container("qm-dev-kb-mcp");
-    expect(uploadedSecret(mcp, "/run/secrets/MCP_API_KEY")).toBe(config["quantmind:kbMcpApiKey"]);
-    expect(uploadedSecret(mcp, "/run/secrets/QDRANT_API_KEY")).toBe(config["quantmind:qdrantApiKey"]);
+    expect(uploadedSecret(run, "qm-dev-kb-mcp", "/run/secrets/MCP_API_KEY")).toBe(config["quantmind:kbMcpApiKey"]);
+    expect(uploadedSecret(run, "qm-dev-kb-mcp", "/run/secrets/QDRANT_API_KEY")).toBe(config["quantmind:qdrantApiKey"]);
     expect(mcp.inputs["envs"]).toEqual(expect.arrayContaining(["MCP_API_KEY_FILE=/run/secrets/MCP_API_KEY", "QDRANT_URL=http://qdrant:6333"]));
-    const indexer = container("qm-dev-kb-indexer");
-    expect(secretUploads(indexer).map((u) => u.file)).toEqual(["/run/secrets/QDRANT_API_KEY"]);
-    expect(uploadedSecret(indexer, "/run/secrets/QDRANT_API_KEY")).toBe(config["quantmind:qdrantApiKey"]);
-    const redisConf = uploadedSecret(container("qm-dev-redis"), "/run/secrets/redis.conf");
+    expect(secretUploads(run, "qm-dev-kb-indexer").map((u) => u.file)).toEqual(["/run/secrets/QDRANT_API_KEY"]);
+    expect(uploadedSecret(run, "qm-dev-kb-indexer", "/run/secrets/QDRANT_API_KEY")).toBe(config["quantmind:qdrantApiKey"]);
+    const redisConf = uploadedSecret(run, "qm-dev-redis", "/run/secrets/redis.conf");
     expect(redisConf).toContain(`requirepass ${config["quantmind:redisPassword"]}\n`);
     expect(redisConf).toContain("appendonly yes\n");
-    expect(uploadedSecret(container("qm-dev-qdrant"), "/run/secrets/qdrant.yaml")).toContain(`api_key: "${config["quantmind:qdrantApiKey"]}"`);
+    expect(uploadedSecret(run, "qm-dev-qdrant", "/run/secrets/qdrant.yaml")).toContain(`api_key: "${config["quantmind:qdrantApiKey"]}"`);
   });
 
   it("exports the kb-mcp endpoint and a secret client configuration that is valid JSON for each client", async () => {
@@ -93,7 +93,7 @@ describe("local target (dev)", () => {
   });
 
   it("gives secret files to the container's own user", () => {
-    expect(secretUploads(container("qm-dev-kb-mcp")).map((u) => u.owner)).toEqual(["10001", "10001"]);
-    expect(secretUploads(container("qm-dev-redis"))[0]!.owner).toBe("999");
+    expect(secretUploads(run, "qm-dev-kb-mcp").map((u) => u.owner)).toEqual(["10001", "10001"]);
+    expect(secretUploads(run, "qm-dev-redis")[0]!.owner).toBe("999");
   });
 });

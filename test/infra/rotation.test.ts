@@ -28,8 +28,9 @@ describe("secret rotation on the local target", () => {
   it("a new kbMcpApiKey reaches kb-mcp only", async () => {
     const before = await deployDev({});
     const after = await deployDev({ "quantmind:kbMcpApiKey": "rotated-kb-mcp-key-0123456789" });
-    expect(changed(before, after)).toEqual(["docker:index/container:Container kb-mcp-container"]);
-    const uploads = (after.get("docker:index/container:Container kb-mcp-container")!.inputs["uploads"] as { value: { file: string; content: string }[] }).value;
+    // The seeder re-seeds the secrets volume; its new id re-runs kb-mcp's start command, a restart.
+    expect(changed(before, after)).toEqual(["command:local:Command kb-mcp-container-start", "docker:index/container:Container kb-mcp-container-secrets"]);
+    const uploads = (after.get("docker:index/container:Container kb-mcp-container-secrets")!.inputs["uploads"] as { value: { file: string; content: string }[] }).value;
     expect(uploads.find((u) => u.file === "/run/secrets/MCP_API_KEY")!.content).toBe("rotated-kb-mcp-key-0123456789");
   });
 
@@ -37,15 +38,18 @@ describe("secret rotation on the local target", () => {
     const before = await deployDev({});
     const after = await deployDev({ "quantmind:qdrantApiKey": "rotated-qdrant-key-0123456789" });
     expect(changed(before, after)).toEqual([
-      "docker:index/container:Container kb-indexer-container",
-      "docker:index/container:Container kb-mcp-container",
-      "docker:index/container:Container qdrant-container",
+      "command:local:Command kb-indexer-container-start",
+      "command:local:Command kb-mcp-container-start",
+      "command:local:Command qdrant-container-start",
+      "docker:index/container:Container kb-indexer-container-secrets",
+      "docker:index/container:Container kb-mcp-container-secrets",
+      "docker:index/container:Container qdrant-container-secrets",
     ]);
   });
 
   it("a new redisPassword reaches Redis only", async () => {
     const before = await deployDev({});
     const after = await deployDev({ "quantmind:redisPassword": "rotated-redis-password-0123" });
-    expect(changed(before, after)).toEqual(["docker:index/container:Container redis-container"]);
+    expect(changed(before, after)).toEqual(["command:local:Command redis-container-start", "docker:index/container:Container redis-container-secrets"]);
   });
 });

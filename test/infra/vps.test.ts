@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installPulumiMocks, isSecretOutput, isSecretWrapper, plainTextLeaks, settled, valueOf, type PulumiMockRun } from "../helpers/pulumi-mocks.js";
 import { operatorStackConfig, TEST_SSH_PRIVATE_KEY } from "../helpers/stack-files.js";
 import { makeTempDir } from "../helpers/temp-dir.js";
-import { expectHardenedContainers, startCommandOf } from "./docker-assertions.js";
+import { expectHardenedContainers, runningContainers, startCommandOf } from "./docker-assertions.js";
 
 const { config, secretKeys } = operatorStackConfig("testnet");
 let removeTempDir: () => Promise<void>;
@@ -44,7 +44,7 @@ describe("vps target (testnet)", () => {
       expect(instance.inputs["rootBlockDevice"]).toMatchObject({ encrypted: true });
     }
     expect(run.ofType("aws:ec2/eip:Eip")).toHaveLength(2);
-    expect(run.ofType("docker:index/container:Container").map((r) => r.inputs["name"]).sort()).toEqual([
+    expect(runningContainers(run).map((r) => r.inputs["name"]).sort()).toEqual([
       "qm-testnet-kb-indexer",
       "qm-testnet-kb-mcp",
       "qm-testnet-qdrant",

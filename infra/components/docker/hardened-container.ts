@@ -2,9 +2,8 @@
  * One hardened container on a Docker host, the building block of the Docker components: the
  * shared hardening flags, secrets as files, a private network, optional loopback-only port.
  *
- * Secrets travel as `uploads` into a per-container volume at /run/secrets: the provider copies
- * them in after creating the container, so they never appear in the container's environment or
- * command line, and stay secret in the stack state.
+ * Secrets arrive as files in a read-only volume at /run/secrets (see secrets-seeder.ts), never
+ * in the container's environment or command line, and stay secret in the stack state.
  *
  * The provider only creates the container; a command on the Docker host then sets the pids
  * limit (which the provider cannot) and starts it, so no process ever runs without the limit.
@@ -14,6 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { HEALTHCHECK_TIMING, SECRETS_DIR } from "../../catalogue.js";
 import { dockerContainerHardening, dockerPidsLimitCommand, type ContainerHardening } from "../../hardening.js";
 import type { DockerHost } from "./docker-host.js";
+import { createSecretsSeeder } from "./secrets-seeder.js";
 
 /** Published ports bind to loopback only; remote access goes through SSH or a load balancer. */
 export const PUBLISH_ADDRESS = "127.0.0.1";
@@ -56,12 +56,15 @@ export function createHardenedContainer(name: string, args: HardenedContainerArg
     volumeMounts.push({ volumeName: volume.name, containerPath });
   }
 
-  const secretFiles = Object.entries(args.secretFiles ?? {});
-  if (secretFiles.length > 0) {
-    const secrets = new docker.Volume(`${name}-secrets`, { name: `${args.containerName}-secrets` }, opts);
-    volumeMounts.push({ volumeName: secrets.name, containerPath: SECRETS_DIR });
-  }
-  const [uid, gid] = args.hardening.user.split(":");
+  const seeded =
+    args.secretFiles && Object.keys(args.secretFiles).length > 0
+      ? createSecretsSeeder(
+          `${name}-secrets`,
+          { containerName: args.containerName, image: args.image, owner: args.hardening.user, files: args.secretFiles, host: args.host, dependsOn: opts.dependsOn },
+          parent,
+        )
+      : undefined;
+  if (seeded) volumeMounts.push({ volumeName: seeded.volume.name, containerPath: SECRETS_DIR, readOnly: true });
 
   const container = new docker.Container(
     name,
@@ -70,13 +73,6 @@ export function createHardenedContainer(name: string, args: HardenedContainerArg
       image: args.image,
       command: [...args.command],
       envs: Object.entries(args.env ?? {}).map(([key, value]) => pulumi.interpolate`${key}=${value}`),
-      uploads: secretFiles.map(([file, content]) => ({
-        file: `${SECRETS_DIR}/${file}`,
-        content: pulumi.secret(content),
-        owner: uid,
-        group: gid,
-        permissions: "0400",
-      })),
       volumes: volumeMounts,
       networksAdvanced: [{ name: args.networkName, aliases: args.aliases }],
       ports: args.publish ? [{ internal: args.publish.containerPort, external: args.publish.hostPort, ip: PUBLISH_ADDRESS }] : [],
@@ -97,13 +93,14 @@ export function createHardenedContainer(name: string, args: HardenedContainerArg
       logOpts: { "max-size": "10m", "max-file": "3" },
       labels: [{ label: "org.quantmind.container", value: args.containerName }],
     },
-    { ...opts, deleteBeforeReplace: true },
+    { ...opts, dependsOn: [...opts.dependsOn, ...(seeded ? [seeded.seeder] : [])], deleteBeforeReplace: true },
   );
 
+  // A new seeder (rotated secrets) restarts the service, which reads its secrets at start.
   const started = args.host.runCommand(
     `${name}-start`,
     startScript(args.hardening, args.containerName, args.lifecycle, args.healthcheck !== undefined),
-    [container.id],
+    [container.id, ...(seeded ? [seeded.seeder.id] : [])],
     { parent, dependsOn: [container] },
   );
   return { container, started };
@@ -113,13 +110,14 @@ export function createHardenedContainer(name: string, args: HardenedContainerArg
 export const HEALTHY_TIMEOUT_SECONDS = 180;
 
 /**
- * Shell run on the Docker host: pids limit, then start. A job runs attached, so its exit code
- * is the command's; a daemon with a healthcheck is waited for until healthy.
+ * Shell run on the Docker host: pids limit, then (re)start. A job runs attached, so its exit
+ * code is the command's; a daemon with a healthcheck is waited for until healthy.
  */
 export function startScript(h: ContainerHardening, containerName: string, lifecycle: "daemon" | "job", hasHealthcheck: boolean): string {
   const limit = dockerPidsLimitCommand(h, containerName);
   if (lifecycle === "job") return `${limit} && docker start --attach ${containerName}`;
-  const start = `${limit} && docker start ${containerName}`;
+  // restart, not start: a re-run after a secret rotation must restart a running daemon.
+  const start = `${limit} && docker restart ${containerName}`;
   if (!hasHealthcheck) return start;
   const health = `docker inspect -f '{{.State.Health.Status}}' ${containerName}`;
   return (
