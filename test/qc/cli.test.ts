@@ -1,4 +1,4 @@
-/** `quantmind serve qc` as an operator runs it: help, and a one-line error for bad configuration. */
+/** `quantmind serve qc` as an operator runs it: a one-line error for bad configuration (the end-to-end tests run it for real). */
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { CLI } from "../helpers/kb-cli.js";
@@ -9,14 +9,6 @@ function run(args: string[], env: Record<string, string | undefined>) {
 }
 
 describe("quantmind serve qc", () => {
-  it("prints help naming the transports and options", () => {
-    const help = run(["serve", "qc", "--help"], {});
-    expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/^Usage: quantmind serve qc/);
-    expect(help.stdout).toMatch(/--transport <kind>.*"stdio", "http"/s);
-    expect(help.stdout).toContain("--port <n>");
-  });
-
   it("stops with exit code 2 and one line naming the missing variable, without echoing the token", () => {
     const result = run(["serve", "qc", "--transport", "http"], { QC_API_TOKEN: "qc-token-must-not-show", LOG_LEVEL: "warn" });
     expect(result.code).toBe(2);

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { backtestUri, summariseBacktest } from "../backtest-summary.js";
 import { defineTool, type QcTool } from "./qc-tool.js";
-import { backtestId, compileId, name, pageIndex, pageWindow, projectId, unixSeconds } from "./fields.js";
+import { backtestId, chartFields, compileId, endAfterStart, name, pageIndex, pageWindow, projectId } from "./fields.js";
 
 /** QuantConnect serves orders and insights at most this many at a time. */
 export const MAX_PAGE = 100;
@@ -26,15 +26,8 @@ export const ListBacktestsSchema = z.strictObject({
 });
 
 export const ReadBacktestChartSchema = z
-  .strictObject({
-    projectId: projectId(),
-    backtestId: backtestId(),
-    name: name("Chart name, e.g. Strategy Equity."),
-    count: z.number().int().min(1).max(10_000).describe("Number of data points to return."),
-    start: unixSeconds("Start of the range, Unix seconds."),
-    end: unixSeconds("End of the range, Unix seconds."),
-  })
-  .refine((args) => args.end > args.start, { path: ["end"], message: "end must be after start" });
+  .strictObject({ projectId: projectId(), backtestId: backtestId(), ...chartFields() })
+  .superRefine(endAfterStart);
 
 const pagedBacktestSchema = (what: string) =>
   z

@@ -39,6 +39,19 @@ export const name = (description: string) => z.string().min(1).max(200).describe
 
 export const unixSeconds = (description: string) => z.number().int().min(0).max(MAX_UNIX_SECONDS).describe(description);
 
+/** The range of a chart read (backtest or live): chart name, points, and a Unix-time window. */
+export const chartFields = () => ({
+  name: name("Chart name, e.g. Strategy Equity."),
+  count: z.number().int().min(1).max(10_000).describe("Number of data points to return."),
+  start: unixSeconds("Start of the range, Unix seconds."),
+  end: unixSeconds("End of the range, Unix seconds."),
+});
+
+/** Refinement for a `{start, end}` time window: end strictly after start. */
+export function endAfterStart(args: { start: number; end: number }, ctx: z.RefinementCtx): void {
+  if (args.end <= args.start) ctx.addIssue({ code: "custom", path: ["end"], message: "end must be after start" });
+}
+
 /** A finite number of moderate size (targets, prices, statistics). */
 export const boundedNumber = (description: string) => z.number().min(-1e12).max(1e12).describe(description);
 

@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { QcBody } from "../client/qc-client.js";
 import { QcApiError } from "../errors.js";
 import { defineTool, type QcTool, type QcToolOutput } from "./qc-tool.js";
-import { compileId, name, openObject, pageIndex, pageWindow, projectId, qcId, unixSeconds } from "./fields.js";
+import { chartFields, compileId, endAfterStart, openObject, pageIndex, pageWindow, projectId, qcId, unixSeconds } from "./fields.js";
 
 /** QuantConnect serves live orders and insights 100 at a time, log lines 250. */
 export const MAX_LIVE_PAGE = 100;
@@ -55,15 +55,7 @@ export const ListLiveAlgorithmsSchema = z
     message: "end must not be before start",
   });
 
-export const ReadLiveChartSchema = z
-  .strictObject({
-    projectId: projectId(),
-    name: name("Chart name, e.g. Strategy Equity."),
-    count: z.number().int().min(1).max(10_000).describe("Number of data points to return."),
-    start: unixSeconds("Start of the range, Unix seconds."),
-    end: unixSeconds("End of the range, Unix seconds."),
-  })
-  .refine((args) => args.end > args.start, { path: ["end"], message: "end must be after start" });
+export const ReadLiveChartSchema = z.strictObject({ projectId: projectId(), ...chartFields() }).superRefine(endAfterStart);
 
 export const ReadLiveLogsSchema = z
   .strictObject({
