@@ -57,7 +57,7 @@ export function writableVolumeName(containerPath: string): string {
 
 export interface HardenedContainer {
   /** Fields for the container definition. */
-  container: Pick<aws.ecs.ContainerDefinition, "user" | "readonlyRootFilesystem" | "linuxParameters" | "ulimits" | "memory" | "cpu" | "mountPoints" | "privileged">;
+  container: Pick<aws.ecs.ContainerDefinition, "user" | "readonlyRootFilesystem" | "linuxParameters" | "ulimits" | "memory" | "cpu" | "mountPoints">;
   /** The task's volumes backing the writable paths. */
   volumes: { name: string }[];
 }
@@ -67,7 +67,7 @@ export function fargateHardening(h: ContainerHardening): HardenedContainer {
     container: {
       user: h.user,
       readonlyRootFilesystem: h.readOnlyRootFilesystem,
-      privileged: false,
+      // `privileged` stays unset: Fargate does not support the parameter, and unset means off.
       // initProcessEnabled: a tiny init as PID 1 forwards signals and reaps zombies; it adds no privilege.
       linuxParameters: { capabilities: { drop: [...h.dropCapabilities] }, initProcessEnabled: true },
       ulimits: [{ name: "nproc", softLimit: h.pidsLimit, hardLimit: h.pidsLimit }],

@@ -34,7 +34,6 @@ describe("fargateHardening", () => {
     expect(container).toEqual({
       user: SERVICE_USER,
       readonlyRootFilesystem: true,
-      privileged: false,
       linuxParameters: { capabilities: { drop: ["ALL"] }, initProcessEnabled: true },
       ulimits: [{ name: "nproc", softLimit: 256, hardLimit: 256 }],
       memory: 1024,
