@@ -21,7 +21,9 @@ export function createToolListing(tools: readonly QcTool[], options: { toolsets:
   let cached: ListToolsResult | undefined;
   return {
     visible,
-    result: () => (cached ??= { tools: visible.map(describeTool) }),
+    // Copied into plain JSON objects: the reply is serialised on every request, and zod's
+    // JSON Schema objects are slower to stringify than fresh literals.
+    result: () => (cached ??= JSON.parse(JSON.stringify({ tools: visible.map(describeTool) })) as ListToolsResult),
   };
 }
 

@@ -36,8 +36,12 @@ export function mcpPostHandler(createServer: McpServerFactory): Handler {
         ? await transport.handleRequest(new Request(c.req.url, { method: "POST", headers: c.req.raw.headers, body: text }))
         : await transport.handleRequest(c.req.raw, { parsedBody: parsed });
     } finally {
-      // With JSON responses the body is complete once handleRequest resolves.
-      await server.close();
+      // With JSON responses the body is complete once handleRequest resolves. Closing on the next
+      // turn, once the request's handler has wound down, aborts nothing: closing at once aborts the
+      // handler's signal, an exception built and thrown away on every request.
+      setImmediate(() => {
+        server.close().catch(() => undefined); // nothing is left to flush; a failed close loses nothing
+      });
     }
   };
 }
