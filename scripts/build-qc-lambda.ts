@@ -12,6 +12,8 @@
  *   all zod uses unless told otherwise.
  * - the SDK's Ajv validator: the server is always given the zod-based one (json-schema-validator.ts),
  *   so Ajv would only be dead weight.
+ * - the SDK's Zod 3 support (zod/v3 and zod-to-json-schema): every schema here is Zod 4, so the
+ *   SDK never takes its Zod 3 branches; the stand-ins throw if it ever did.
  */
 import { mkdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
@@ -33,13 +35,14 @@ export function lambdaReplacements(version: string): Plugin {
           : undefined,
       );
       b.onResolve({ filter: /\/validation\/ajv-provider\.js$/ }, () => ({ path: "ajv-provider", namespace: "qc-lambda" }));
-      b.onLoad({ filter: /.*/, namespace: "qc-lambda" }, (args) => ({
-        loader: "js",
-        contents:
-          args.path === "package-root"
-            ? `export const PACKAGE_ROOT = __dirname; export const PACKAGE_VERSION = ${JSON.stringify(version)};`
-            : "export class AjvJsonSchemaValidator { constructor() { throw new Error('Ajv is not in the Lambda bundle: pass jsonSchemaValidator'); } }",
-      }));
+      b.onResolve({ filter: /^(zod\/v3|zod-to-json-schema)$/ }, (args) => ({ path: args.path, namespace: "qc-lambda" }));
+      const contents: Record<string, string> = {
+        "package-root": `export const PACKAGE_ROOT = __dirname; export const PACKAGE_VERSION = ${JSON.stringify(version)};`,
+        "ajv-provider": "export class AjvJsonSchemaValidator { constructor() { throw new Error('Ajv is not in the Lambda bundle: pass jsonSchemaValidator'); } }",
+        "zod/v3": "export function object() { throw new Error('Zod 3 schemas are not supported in the Lambda bundle'); }",
+        "zod-to-json-schema": "export function zodToJsonSchema() { throw new Error('Zod 3 schemas are not supported in the Lambda bundle'); }",
+      };
+      b.onLoad({ filter: /.*/, namespace: "qc-lambda" }, (args) => ({ loader: "js", contents: contents[args.path]! }));
       b.onLoad({ filter: /.*/, namespace: "qc-lambda-zod-locales" }, (args) => ({
         loader: "js",
         resolveDir: path.dirname(args.path),
