@@ -34,13 +34,16 @@ interface StackTiming {
   coldMs: number;
   /** Median of the later evaluations in the same process. */
   warmMs: number;
+  /** CPU time of the median warm evaluation: steadier than wall time on a shared machine. */
+  warmCpuMs: number;
 }
 
-/** One evaluation of `stack`: returns the resource count and the time it took. */
-async function evaluate(stack: Stack, sshKeyDir: string): Promise<{ resources: number; ms: number }> {
+/** One evaluation of `stack`: returns the resource count and the wall and CPU time it took. */
+async function evaluate(stack: Stack, sshKeyDir: string): Promise<{ resources: number; ms: number; cpuMs: number }> {
   const { config, secretKeys } = operatorStackConfig(stack);
   const run = await installPulumiMocks(stack, config, secretKeys);
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const { loadStackConfig, loadStackSecrets } = await import("../stacks/load.js");
   const { createAwsTarget } = await import("../infra/targets/aws.js");
   const { createLocalTarget } = await import("../infra/targets/local.js");
@@ -51,7 +54,8 @@ async function evaluate(stack: Stack, sshKeyDir: string): Promise<{ resources: n
   else if (parsed.target === "vps") createVpsTarget(parsed, secrets, { sshKeyDir });
   else createAwsTarget(parsed, secrets);
   await settled(run);
-  return { resources: run.resources.length, ms: performance.now() - started };
+  const used = process.cpuUsage(cpu);
+  return { resources: run.resources.length, ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000 };
 }
 
 async function child(stack: Stack, runs: number): Promise<StackTiming> {
@@ -61,10 +65,11 @@ async function child(stack: Stack, runs: number): Promise<StackTiming> {
     await Promise.all([import("../infra/targets/aws.js"), import("../infra/targets/local.js"), import("../infra/targets/vps.js"), import("../stacks/load.js")]);
     const importMs = performance.now() - importStarted;
     const cold = await evaluate(stack, temp.dir);
-    const warm: number[] = [];
-    for (let i = 0; i < runs; i++) warm.push((await evaluate(stack, temp.dir)).ms);
-    warm.sort((a, b) => a - b);
-    return { stack, resources: cold.resources, importMs, coldMs: cold.ms, warmMs: warm[Math.floor(warm.length / 2)] ?? Number.NaN };
+    const warm: { ms: number; cpuMs: number }[] = [];
+    for (let i = 0; i < runs; i++) warm.push(await evaluate(stack, temp.dir));
+    warm.sort((a, b) => a.ms - b.ms);
+    const median = warm[Math.floor(warm.length / 2)];
+    return { stack, resources: cold.resources, importMs, coldMs: cold.ms, warmMs: median?.ms ?? Number.NaN, warmCpuMs: median?.cpuMs ?? Number.NaN };
   } finally {
     await temp.remove();
   }
@@ -80,7 +85,7 @@ export async function benchPulumiEval(): Promise<void> {
     const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--child", stack, String(runs)], { maxBuffer: 1 << 20 });
     const t = JSON.parse(stdout.trim().split("\n").pop()!) as StackTiming;
     const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-    console.log(`${t.stack.padEnd(8)} ${String(t.resources).padStart(4)} resources  modules ${s(t.importMs)}  cold ${s(t.coldMs)}  warm ${s(t.warmMs)}  cold+modules ${s(t.importMs + t.coldMs)}${t.stack === "prod" ? "  (target < 3 s)" : ""}`);
+    console.log(`${t.stack.padEnd(8)} ${String(t.resources).padStart(4)} resources  modules ${s(t.importMs)}  cold ${s(t.coldMs)}  warm ${s(t.warmMs)} (cpu ${s(t.warmCpuMs)})  cold+modules ${s(t.importMs + t.coldMs)}${t.stack === "prod" ? "  (target < 3 s)" : ""}`);
   }
 }
 
