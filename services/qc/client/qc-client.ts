@@ -69,13 +69,37 @@ class TransientFailure extends Error {
 
 type Payload = { body: string; contentType: string } | { body: FormData };
 
+/** An answer read in full within its try's time limit. */
+interface Answer {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
 export function createQcClient(options: QcClientOptions): QcClient {
   // Read per call, not at start-up: touching the global fetch loads Node's HTTP client (undici),
   // which a Lambda's init phase should not pay before its first request needs it.
   const fetchImpl: typeof fetch = (input, init) => (options.fetch ?? fetch)(input, init);
   const now = options.now ?? Date.now;
 
-  async function send(endpoint: string, payload: Payload, call: QcCallOptions, redirect: RequestRedirect): Promise<Response> {
+  /** One POST, body read included, aborted after `timeoutMs`; the timer is cleared as soon as it is done. */
+  async function attemptOnce(url: string, init: RequestInit, timeoutMs: number): Promise<Answer> {
+    // Not AbortSignal.timeout: its timer outlives the call and builds a DOMException when it fires.
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    try {
+      const response = await fetchImpl(url, { ...init, signal: controller.signal });
+      return { status: response.status, headers: response.headers, text: await response.text() };
+    } catch (error) {
+      throw controller.signal.aborted
+        ? new TransientFailure("timeout", `no answer within ${timeoutMs} ms`)
+        : new TransientFailure("network", describeNetworkError(error), undefined, { cause: error });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function send(endpoint: string, payload: Payload, call: QcCallOptions, redirect: RequestRedirect): Promise<Answer> {
     const started = now();
     const deadline = started + options.deadlineMs;
     let authRetried = false;
@@ -94,32 +118,15 @@ export function createQcClient(options: QcClientOptions): QcClient {
             ...("contentType" in payload && { "Content-Type": payload.contentType }),
           };
           const attemptStarted = now();
-          let response: Response;
-          try {
-            response = await fetchImpl(`${options.baseUrl}${endpoint}`, {
-              method: "POST",
-              headers,
-              body: payload.body,
-              redirect,
-              signal: AbortSignal.timeout(timeoutMs),
-            });
-          } catch (error) {
-            const timedOut = (error as Error)?.name === "TimeoutError" || (error as Error)?.name === "AbortError";
-            throw timedOut
-              ? new TransientFailure("timeout", `no answer within ${timeoutMs} ms`)
-              : new TransientFailure("network", describeNetworkError(error), undefined, { cause: error });
-          }
+          const response = await attemptOnce(`${options.baseUrl}${endpoint}`, { method: "POST", headers, body: payload.body, redirect }, timeoutMs);
           options.logger?.debug({ endpoint, status: response.status, attempt, ms: now() - attemptStarted }, "QuantConnect call");
           if (response.status === 429) {
-            await response.body?.cancel();
             throw new TransientFailure("rate-limited", "HTTP 429", retryAfterMs(response.headers.get("retry-after"), now()));
           }
           if (response.status >= 500) {
-            await response.body?.cancel();
             throw new TransientFailure("server", `HTTP ${response.status}`);
           }
           if (response.status === 401 || response.status === 403) {
-            await response.body?.cancel();
             // Credentials from a secret may have been rotated: one more try with a fresh read.
             if (!authRetried && options.credentials.invalidate()) {
               authRetried = true;
@@ -179,20 +186,17 @@ export function createQcClient(options: QcClientOptions): QcClient {
       return readAnswer(endpoint, await send(endpoint, { body: form }, call, "follow"));
     },
     async postForRedirect(endpoint, body, call) {
-      const response = await send(endpoint, jsonPayload(body), call, "manual");
-      const location = response.headers.get("location");
-      if (response.status >= 300 && response.status < 400 && location) {
-        await response.body?.cancel();
-        return { location };
-      }
-      return { body: await readAnswer(endpoint, response) };
+      const answer = await send(endpoint, jsonPayload(body), call, "manual");
+      const location = answer.headers.get("location");
+      if (answer.status >= 300 && answer.status < 400 && location) return { location };
+      return { body: readAnswer(endpoint, answer) };
     },
   };
 }
 
 /** Parses an answer and applies QuantConnect's `success` flag. */
-async function readAnswer(endpoint: string, response: Response): Promise<QcBody> {
-  const text = await response.text();
+function readAnswer(endpoint: string, response: Answer): QcBody {
+  const text = response.text;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -205,7 +209,7 @@ async function readAnswer(endpoint: string, response: Response): Promise<QcBody>
   }
   const body = parsed as QcBody;
   if (body.success === false) throw new QcApiError(endpoint, errorTexts(body.errors));
-  if (!response.ok) {
+  if (response.status < 200 || response.status > 299) {
     if ("errors" in body) throw new QcApiError(endpoint, errorTexts(body.errors));
     throw new QcBadResponseError(endpoint, `HTTP ${response.status}`);
   }
