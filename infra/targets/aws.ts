@@ -78,19 +78,25 @@ export function createAwsTarget(config: AwsStackConfig, secrets: StackSecrets, o
     authToken: secrets.redisPassword,
     deletionProtection: config.deletionProtection,
   });
-  const qdrant = new Qdrant(`${prefix}-qdrant`, {
-    vpcId: network.vpcId,
-    subnetIds: network.privateSubnetIds,
-    clusterArn: cluster.arn,
-    clientSecurityGroupId: servicesSg.id,
-    namespaceId: network.namespaceId,
-    namespaceName: network.namespaceName,
-    apiKey: store.secrets["qdrantApiKey"]!,
-    accountId,
-    region,
-    logRetentionDays: config.logRetentionDays,
-    deletionProtection: config.deletionProtection,
-  });
+  // Tasks need the NAT routes in place to pull images and read secrets, or a first deploy's tasks
+  // fail to start and the circuit breaker rolls back to nothing.
+  const qdrant = new Qdrant(
+    `${prefix}-qdrant`,
+    {
+      vpcId: network.vpcId,
+      subnetIds: network.privateSubnetIds,
+      clusterArn: cluster.arn,
+      clientSecurityGroupId: servicesSg.id,
+      namespaceId: network.namespaceId,
+      namespaceName: network.namespaceName,
+      apiKey: store.secrets["qdrantApiKey"]!,
+      accountId,
+      region,
+      logRetentionDays: config.logRetentionDays,
+      deletionProtection: config.deletionProtection,
+    },
+    { dependsOn: [network] },
+  );
 
   const routes: LoadBalancerRoute[] = catalogue
     .filter((d) => d.lifecycle === "daemon" && d.mcp !== undefined && d.port !== undefined)
@@ -131,9 +137,9 @@ export function createAwsTarget(config: AwsStackConfig, secrets: StackSecrets, o
           ...(routed && { targetGroupArn: routed.arn }),
           ...(definition.stateless && { scaling: { minTasks: config.mcpMinTasks, maxTasks: config.mcpMaxTasks } }),
         },
-        // Backends first (Qdrant waits for a healthy task); a routed service needs its target
-        // group on a listener before ECS will attach to it.
-        { dependsOn: [...backends, ...(routed ? [edge] : [])] },
+        // The network's NAT routes and the backends first (Qdrant waits for a healthy task); a
+        // routed service needs its target group on a listener before ECS will attach to it.
+        { dependsOn: [network, ...backends, ...(routed ? [edge] : [])] },
       ),
     );
   }
