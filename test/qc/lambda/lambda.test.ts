@@ -71,6 +71,12 @@ describe("Lambda handler (API Gateway REST proxy)", () => {
     expect(api.calls).toEqual([]);
   });
 
+  it("answers a body that is not JSON with the JSON-RPC parse error", async () => {
+    const result = await handler(apiGatewayEvent("POST", { headers: { ...MCP_HEADERS, "x-api-key": KEY }, body: "{not json" }));
+    expect(result.statusCode).toBe(400);
+    expect(JSON.parse(result.body)).toMatchObject({ jsonrpc: "2.0", error: { code: -32700 }, id: null });
+  });
+
   it("reads base64-encoded bodies and multi-value headers", async () => {
     const encoded = await handler(apiGatewayEvent("POST", { headers: { ...MCP_HEADERS, "x-api-key": KEY }, body: toolCall(4, "read_project", { projectId: 4 }), base64: true }));
     expect(JSON.parse(encoded.body)).toMatchObject({ id: 4, result: { structuredContent: { projects: [{ projectId: 4 }] } } });
