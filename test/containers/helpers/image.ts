@@ -4,6 +4,7 @@
  */
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
+import path from "node:path";
 import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
 import { REDIS_IMAGE } from "../../../infra/backends.js";
@@ -27,13 +28,22 @@ export async function gitRevision(): Promise<string> {
   }
 }
 
+/**
+ * Tags the container tier keeps between runs as the classic builder's cache, one per Dockerfile
+ * stage; each run moves them to its own build and removes what they pointed at before, so the
+ * engine holds one cached build, not one per run.
+ */
+export const TIER_CACHE_TAGS = { buildStage: "quantmind-tests:build-stage", image: "quantmind-tests:image" } as const;
+
 export interface BuildOptions {
   tag: string;
+  /** More tags for the same image. */
+  extraTags?: string[];
   /** `--label` arguments. */
   labels?: string[];
   /** Build without the layer cache (a cold build; the base images stay). */
   noCache?: boolean;
-  /** Build context; default the repository. */
+  /** Build context, holding the Dockerfile; default the repository's working tree. */
   context?: string;
 }
 
@@ -43,13 +53,15 @@ export async function buildImage(options: BuildOptions): Promise<{ seconds: numb
   const started = performance.now();
   const { stdout } = await docker(
     [
-      "build", "--network", "host",
+      // --force-rm: a failed step leaves no container behind.
+      "build", "--network", "host", "--force-rm",
       "-t", options.tag,
+      ...(options.extraTags ?? []).flatMap((tag) => ["-t", tag]),
       ...(options.labels ?? []),
       "--build-arg", `VERSION=${PACKAGE.version}`,
       "--build-arg", `REVISION=${revision}`,
       ...(options.noCache ? ["--no-cache"] : []),
-      "-f", `${REPO_ROOT}/Dockerfile`,
+      "-f", path.join(options.context ?? REPO_ROOT, "Dockerfile"),
       options.context ?? REPO_ROOT,
     ],
     { timeoutMs: 20 * 60_000 },
@@ -61,8 +73,34 @@ export async function imageSizeBytes(image: string): Promise<number> {
   return Number((await docker(["image", "inspect", "--format", "{{.Size}}", image])).stdout.trim());
 }
 
+/**
+ * The last layer of the Dockerfile's first stage, read from the classic builder's output (the
+ * id after the last step before the second FROM); undefined if the output has no second stage.
+ */
+export function firstStageImageId(output: string): string | undefined {
+  const lines = output.split("\n");
+  const secondFrom = lines.map((line, i) => (/^Step \d+\/\d+ : FROM /.test(line) ? i : -1)).filter((i) => i >= 0)[1];
+  if (secondFrom === undefined) return undefined;
+  for (let i = secondFrom - 1; i >= 0; i--) {
+    const match = /^ ---> ([0-9a-f]{12,})$/.exec(lines[i]!.trimEnd());
+    if (match) return match[1];
+  }
+  return undefined;
+}
+
+/** The image's id, or undefined when the engine has no such image. */
+export async function imageId(image: string): Promise<string | undefined> {
+  const { code, stdout } = await docker(["image", "inspect", "--format", "{{.Id}}", image], { allowFailure: true });
+  return code === 0 ? stdout.trim() : undefined;
+}
+
 async function hasImage(image: string): Promise<boolean> {
-  return (await docker(["image", "inspect", image], { allowFailure: true })).code === 0;
+  return (await imageId(image)) !== undefined;
+}
+
+/** Every image on the engine, intermediate build layers included, newest first. */
+export async function allImageIds(): Promise<string[]> {
+  return (await docker(["images", "-aq", "--no-trunc"])).stdout.split("\n").filter(Boolean);
 }
 
 /**

@@ -36,9 +36,8 @@ export async function createVolume(run: Pick<ContainerRun, "id">, role: string):
 }
 
 /**
- * Removes the run's containers, then its volumes, then its image. The image goes with
- * `--no-prune`: its parent layers stay as the classic builder's cache, so the next run rebuilds
- * in seconds (`docker image prune` clears them).
+ * Removes the run's containers, then its volumes, then its image tag (with the layers only that
+ * image used, unless another tag still holds it, as the tier's cache tag does).
  */
 export async function removeRun(run: ContainerRun): Promise<void> {
   const filter = ["--filter", `label=${RUN_LABEL}=${run.id}`];
@@ -46,5 +45,5 @@ export async function removeRun(run: ContainerRun): Promise<void> {
   if (containers.length > 0) await docker(["rm", "-f", "-v", ...containers]);
   const volumes = (await docker(["volume", "ls", "-q", ...filter])).stdout.split("\n").filter(Boolean);
   if (volumes.length > 0) await docker(["volume", "rm", "-f", ...volumes]);
-  await docker(["rmi", "--no-prune", run.image], { allowFailure: true });
+  await docker(["rmi", run.image], { allowFailure: true });
 }
