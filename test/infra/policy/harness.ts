@@ -107,6 +107,7 @@ export async function validateStack(policy: StackValidationPolicy, resources: St
       isType: isType(r.type),
       asType: (resourceClass: unknown) => (isType(r.type)(resourceClass) ? props : undefined),
     } as unknown as PolicyResource;
+    if (byName.has(r.name)) throw new Error(`two resources named ${r.name}: give each a unique name`);
     byName.set(r.name, resource);
     urnToName.set(urn, r.name);
   }
