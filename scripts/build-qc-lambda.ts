@@ -14,11 +14,15 @@
  *   so Ajv would only be dead weight.
  * - the SDK's Zod 3 support (zod/v3 and zod-to-json-schema): every schema here is Zod 4, so the
  *   SDK never takes its Zod 3 branches; the stand-ins throw if it ever did.
+ * The tools' input JSON Schemas are computed here and inlined (QC_PRECOMPUTED_INPUT_SCHEMAS), so a
+ * cold start answers tools/list without building sixty zod schemas and converting them.
  */
 import { mkdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { build, type Plugin } from "esbuild";
+import { describeTool } from "../services/qc/tool-list.js";
+import { QC_TOOLS } from "../services/qc/tools/all-tools.js";
 import { PACKAGE_ROOT } from "../services/shared/package-root.js";
 
 export const LAMBDA_ENTRY = path.join(PACKAGE_ROOT, "services", "qc", "lambda.ts");
@@ -68,6 +72,7 @@ export async function bundleQcLambda(outDir: string): Promise<{ file: string; by
     legalComments: "none",
     // Provided by the Lambda runtime; loaded lazily (client/secrets-manager.ts).
     external: ["@aws-sdk/*"],
+    define: { QC_PRECOMPUTED_INPUT_SCHEMAS: JSON.stringify(Object.fromEntries(QC_TOOLS.map((tool) => [tool.name, describeTool(tool).inputSchema]))) },
     plugins: [lambdaReplacements(version)],
     logLevel: "warning",
   });

@@ -19,7 +19,7 @@ export function registerQcTools(server: McpServer, deps: QcDeps, serverVersion: 
     if (only && !only.has(tool.name)) continue;
     server.registerTool(
       tool.name,
-      { title: tool.title, description: tool.description, inputSchema: tool.input, annotations: annotationsFor(tool) },
+      { title: tool.title, description: tool.description, inputSchema: tool.input(), annotations: annotationsFor(tool) },
       (args: Record<string, unknown>) => runTool(deps.logger, tool.name, () => callQcTool(tool, args, deps, ctx)),
     );
   }

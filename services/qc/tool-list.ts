@@ -27,13 +27,21 @@ export function createToolListing(tools: readonly QcTool[], options: { toolsets:
   };
 }
 
+/**
+ * Every tool's input JSON Schema, computed when the Lambda bundle was built (esbuild `define` in
+ * scripts/build-qc-lambda.ts), so a cold start lists the tools without building their zod
+ * schemas; undefined elsewhere, where they are computed on first use.
+ */
+declare const QC_PRECOMPUTED_INPUT_SCHEMAS: Record<string, Tool["inputSchema"]> | undefined;
+
 /** The same listing the SDK's McpServer would produce for the tool (see its tools/list handler). */
 export function describeTool(tool: QcTool): Tool {
+  const precomputed = typeof QC_PRECOMPUTED_INPUT_SCHEMAS === "undefined" ? undefined : QC_PRECOMPUTED_INPUT_SCHEMAS[tool.name];
   return {
     name: tool.name,
     title: tool.title,
     description: tool.description,
-    inputSchema: toJsonSchemaCompat(tool.input, { strictUnions: true, pipeStrategy: "input" }) as Tool["inputSchema"],
+    inputSchema: precomputed ?? (toJsonSchemaCompat(tool.input(), { strictUnions: true, pipeStrategy: "input" }) as Tool["inputSchema"]),
     annotations: annotationsFor(tool),
     execution: { taskSupport: "forbidden" },
   };

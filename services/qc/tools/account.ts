@@ -1,8 +1,8 @@
 /** Account toolset: the organization's account status. */
 import { z } from "zod";
-import { defineTool, type QcTool } from "./qc-tool.js";
+import { defineTool, lazySchema, type QcTool } from "./qc-tool.js";
 
-export const ReadAccountSchema = z.strictObject({});
+export const ReadAccountSchema = lazySchema(() => z.strictObject({}));
 
 export const ACCOUNT_TOOLS: QcTool[] = [
   defineTool({

@@ -1,20 +1,20 @@
 /** AI toolset: QuantConnect's coding helpers (syntax, initialization errors, completion, PEP 8, search). */
 import { z } from "zod";
-import { defineTool, type QcTool } from "./qc-tool.js";
+import { defineTool, lazySchema, type QcTool } from "./qc-tool.js";
 import { language, sourceFiles } from "./fields.js";
 
-export const CheckInitializationErrorsSchema = z.strictObject({
+export const CheckInitializationErrorsSchema = lazySchema(() => z.strictObject({
   language: language(),
   files: sourceFiles("The algorithm's files."),
-});
+}));
 
-export const CompleteCodeSchema = z.strictObject({
+export const CompleteCodeSchema = lazySchema(() => z.strictObject({
   language: language(),
   sentence: z.string().min(1).max(10_000).describe('Code to complete, e.g. self.add_equity("AAPL".'),
   responseSizeLimit: z.number().int().min(1).max(100).optional().describe("Most completions to return."),
-});
+}));
 
-export const EnhanceErrorMessageSchema = z.strictObject({
+export const EnhanceErrorMessageSchema = lazySchema(() => z.strictObject({
   language: language(),
   error: z
     .strictObject({
@@ -22,16 +22,16 @@ export const EnhanceErrorMessageSchema = z.strictObject({
       stacktrace: z.string().max(100_000).optional().describe("Its stack trace."),
     })
     .describe("The error to explain."),
-});
+}));
 
-export const UpdateCodeToPep8Schema = z.strictObject({ files: sourceFiles("Python files to reformat.") });
+export const UpdateCodeToPep8Schema = lazySchema(() => z.strictObject({ files: sourceFiles("Python files to reformat.") }));
 
-export const CheckSyntaxSchema = z.strictObject({
+export const CheckSyntaxSchema = lazySchema(() => z.strictObject({
   language: language(),
   files: sourceFiles("Files to check."),
-});
+}));
 
-export const SearchQuantconnectSchema = z.strictObject({
+export const SearchQuantconnectSchema = lazySchema(() => z.strictObject({
   language: language("Language of the examples to prefer."),
   criteria: z
     .array(
@@ -44,7 +44,7 @@ export const SearchQuantconnectSchema = z.strictObject({
     .min(1)
     .max(10)
     .describe("Searches to run."),
-});
+}));
 
 export const AI_TOOLS: QcTool[] = [
   defineTool({

@@ -1,13 +1,13 @@
 /** Backtests toolset: create, read, list, chart, orders, insights, update and delete backtests. */
 import { z } from "zod";
 import { backtestUri, summariseBacktest } from "../backtest-summary.js";
-import { defineTool, type QcTool } from "./qc-tool.js";
+import { defineTool, lazySchema, type QcTool } from "./qc-tool.js";
 import { backtestId, chartFields, compileId, endAfterStart, name, pageIndex, pageWindow, projectId } from "./fields.js";
 
 /** QuantConnect serves orders and insights at most this many at a time. */
 export const MAX_PAGE = 100;
 
-export const CreateBacktestSchema = z.strictObject({
+export const CreateBacktestSchema = lazySchema(() => z.strictObject({
   projectId: projectId("Id of the project to backtest."),
   compileId: compileId("Compile id of a successful build of the project."),
   backtestName: name("Name of the new backtest."),
@@ -16,18 +16,18 @@ export const CreateBacktestSchema = z.strictObject({
     .refine((value) => Object.keys(value).length <= 100, { message: "at most 100 parameters" })
     .optional()
     .describe("Algorithm parameters for this run, by name."),
-});
+}));
 
-export const ReadBacktestSchema = z.strictObject({ projectId: projectId(), backtestId: backtestId("Id of the backtest to read.") });
+export const ReadBacktestSchema = lazySchema(() => z.strictObject({ projectId: projectId(), backtestId: backtestId("Id of the backtest to read.") }));
 
-export const ListBacktestsSchema = z.strictObject({
+export const ListBacktestsSchema = lazySchema(() => z.strictObject({
   projectId: projectId(),
   includeStatistics: z.boolean().optional().describe("Include each backtest's statistics (default false)."),
-});
+}));
 
-export const ReadBacktestChartSchema = z
+export const ReadBacktestChartSchema = lazySchema(() => z
   .strictObject({ projectId: projectId(), backtestId: backtestId(), ...chartFields() })
-  .superRefine(endAfterStart);
+  .superRefine(endAfterStart));
 
 const pagedBacktestSchema = (what: string) =>
   z
@@ -39,19 +39,19 @@ const pagedBacktestSchema = (what: string) =>
     })
     .superRefine(pageWindow(MAX_PAGE, `${what}s`));
 
-export const ReadBacktestOrdersSchema = pagedBacktestSchema("order");
-export const ReadBacktestInsightsSchema = pagedBacktestSchema("insight");
+export const ReadBacktestOrdersSchema = lazySchema(() => pagedBacktestSchema("order"));
+export const ReadBacktestInsightsSchema = lazySchema(() => pagedBacktestSchema("insight"));
 
-export const UpdateBacktestSchema = z
+export const UpdateBacktestSchema = lazySchema(() => z
   .strictObject({
     projectId: projectId(),
     backtestId: backtestId(),
     name: name("New name of the backtest.").optional(),
     note: z.string().max(10_000).optional().describe("Note to attach to the backtest."),
   })
-  .refine((args) => args.name !== undefined || args.note !== undefined, { path: ["name"], message: "give a new name, a note, or both" });
+  .refine((args) => args.name !== undefined || args.note !== undefined, { path: ["name"], message: "give a new name, a note, or both" }));
 
-export const DeleteBacktestSchema = z.strictObject({ projectId: projectId(), backtestId: backtestId("Id of the backtest to delete.") });
+export const DeleteBacktestSchema = lazySchema(() => z.strictObject({ projectId: projectId(), backtestId: backtestId("Id of the backtest to delete.") }));
 
 export const BACKTEST_TOOLS: QcTool[] = [
   defineTool({

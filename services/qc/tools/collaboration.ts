@@ -1,35 +1,35 @@
 /** Collaboration toolset: project collaborators and the edit lock. */
 import { z } from "zod";
-import { defineTool, type QcTool } from "./qc-tool.js";
+import { defineTool, lazySchema, type QcTool } from "./qc-tool.js";
 import { codeSourceId, projectId } from "./fields.js";
 
 const userId = (description: string) => z.string().min(1).max(100).describe(description);
 
-export const CreateProjectCollaboratorSchema = z.strictObject({
+export const CreateProjectCollaboratorSchema = lazySchema(() => z.strictObject({
   projectId: projectId("Id of the project to add the collaborator to."),
   collaboratorUserId: userId("User id of the collaborator to add."),
   collaborationLiveControl: z.boolean().describe("Allow them to deploy and stop live algorithms."),
   collaborationWrite: z.boolean().describe("Allow them to edit the code."),
-});
+}));
 
-export const ReadProjectCollaboratorsSchema = z.strictObject({ projectId: projectId() });
+export const ReadProjectCollaboratorsSchema = lazySchema(() => z.strictObject({ projectId: projectId() }));
 
-export const UpdateProjectCollaboratorSchema = z.strictObject({
+export const UpdateProjectCollaboratorSchema = lazySchema(() => z.strictObject({
   projectId: projectId(),
   collaboratorUserId: userId("User id of the collaborator to update."),
   liveControl: z.boolean().describe("Allow them to deploy and stop live algorithms."),
   write: z.boolean().describe("Allow them to edit the code."),
-});
+}));
 
-export const DeleteProjectCollaboratorSchema = z.strictObject({
+export const DeleteProjectCollaboratorSchema = lazySchema(() => z.strictObject({
   projectId: projectId(),
   collaboratorId: userId("User id of the collaborator to remove."),
-});
+}));
 
-export const LockProjectWithCollaboratorsSchema = z.strictObject({
+export const LockProjectWithCollaboratorsSchema = lazySchema(() => z.strictObject({
   projectId: projectId("Id of the project to lock for editing."),
   codeSourceId: codeSourceId(),
-});
+}));
 
 export const COLLABORATION_TOOLS: QcTool[] = [
   defineTool({

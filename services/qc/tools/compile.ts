@@ -1,14 +1,14 @@
 /** Compile toolset: compile a project and read the result. */
 import { z } from "zod";
-import { defineTool, type QcTool } from "./qc-tool.js";
+import { defineTool, lazySchema, type QcTool } from "./qc-tool.js";
 import { compileId, projectId } from "./fields.js";
 
-export const CreateCompileSchema = z.strictObject({ projectId: projectId("Id of the project to compile.") });
+export const CreateCompileSchema = lazySchema(() => z.strictObject({ projectId: projectId("Id of the project to compile.") }));
 
-export const ReadCompileSchema = z.strictObject({
+export const ReadCompileSchema = lazySchema(() => z.strictObject({
   projectId: projectId(),
   compileId: compileId(),
-});
+}));
 
 export const COMPILE_TOOLS: QcTool[] = [
   defineTool({

@@ -1,36 +1,36 @@
 /** Files toolset: create, read, rename, rewrite, patch and delete project files. */
 import { z } from "zod";
-import { defineTool, type QcTool, type QcToolContext } from "./qc-tool.js";
+import { defineTool, lazySchema, type QcTool, type QcToolContext } from "./qc-tool.js";
 import { codeSourceId, fileContent, fileName, MAX_CONTENT_CHARS, projectId } from "./fields.js";
 
-export const CreateFileSchema = z.strictObject({
+export const CreateFileSchema = lazySchema(() => z.strictObject({
   projectId: projectId("Id of the project to add the file to."),
   name: fileName("Name of the new file, e.g. alpha.py or indicators/momentum.py."),
   content: fileContent("Contents of the new file.").optional(),
   codeSourceId: codeSourceId(),
-});
+}));
 
-export const ReadFileSchema = z.strictObject({
+export const ReadFileSchema = lazySchema(() => z.strictObject({
   projectId: projectId(),
   name: fileName("Name of the file to read; omit to read every file of the project.").optional(),
   codeSourceId: codeSourceId(),
-});
+}));
 
-export const UpdateFileNameSchema = z.strictObject({
+export const UpdateFileNameSchema = lazySchema(() => z.strictObject({
   projectId: projectId(),
   name: fileName("Current name of the file."),
   newName: fileName("New name of the file."),
   codeSourceId: codeSourceId(),
-});
+}));
 
-export const UpdateFileContentsSchema = z.strictObject({
+export const UpdateFileContentsSchema = lazySchema(() => z.strictObject({
   projectId: projectId(),
   name: fileName("Name of the file to rewrite."),
   content: fileContent("The file's new contents (the whole file)."),
   codeSourceId: codeSourceId(),
-});
+}));
 
-export const PatchFileSchema = z.strictObject({
+export const PatchFileSchema = lazySchema(() => z.strictObject({
   projectId: projectId(),
   patch: z
     .string()
@@ -38,13 +38,13 @@ export const PatchFileSchema = z.strictObject({
     .max(MAX_CONTENT_CHARS)
     .describe("A unified diff (as git diff prints it) of one or more files of the project."),
   codeSourceId: codeSourceId(),
-});
+}));
 
-export const DeleteFileSchema = z.strictObject({
+export const DeleteFileSchema = lazySchema(() => z.strictObject({
   projectId: projectId(),
   name: fileName("Name of the file to delete."),
   codeSourceId: codeSourceId(),
-});
+}));
 
 /** QuantConnect records which agent changed a file. */
 const withSource = <T extends { codeSourceId?: string | undefined }>(args: T, ctx: QcToolContext) => ({

@@ -1,8 +1,8 @@
 /** Lean toolset: the LEAN engine versions a deployment can pin. */
 import { z } from "zod";
-import { defineTool, type QcTool } from "./qc-tool.js";
+import { defineTool, lazySchema, type QcTool } from "./qc-tool.js";
 
-export const ReadLeanVersionsSchema = z.strictObject({});
+export const ReadLeanVersionsSchema = lazySchema(() => z.strictObject({}));
 
 export const LEAN_TOOLS: QcTool[] = [
   defineTool({

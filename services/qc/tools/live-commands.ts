@@ -1,6 +1,6 @@
 /** Live-commands toolset: send commands to live algorithms. Trades live: gated by QC_ENABLE_LIVE_TRADING. */
 import { z } from "zod";
-import { defineTool, type QcTool } from "./qc-tool.js";
+import { defineTool, lazySchema, type QcTool } from "./qc-tool.js";
 import { openObject, organizationId, projectId } from "./fields.js";
 
 const command = () =>
@@ -10,16 +10,16 @@ const command = () =>
     200,
   ).refine((value) => Object.keys(value).length > 0, { message: "the command is empty: give its fields" });
 
-export const CreateLiveCommandSchema = z.strictObject({
+export const CreateLiveCommandSchema = lazySchema(() => z.strictObject({
   projectId: projectId("Id of the project whose live algorithm runs the command."),
   command: command(),
-});
+}));
 
-export const BroadcastLiveCommandSchema = z.strictObject({
+export const BroadcastLiveCommandSchema = lazySchema(() => z.strictObject({
   organizationId: organizationId("Organization whose live algorithms all receive the command."),
   excludeProjectId: projectId("A project to leave out of the broadcast.").optional(),
   command: command(),
-});
+}));
 
 export const LIVE_COMMAND_TOOLS: QcTool[] = [
   defineTool({

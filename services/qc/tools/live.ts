@@ -6,7 +6,7 @@
 import { z } from "zod";
 import type { QcBody } from "../client/qc-client.js";
 import { QcApiError } from "../errors.js";
-import { defineTool, type QcTool, type QcToolOutput } from "./qc-tool.js";
+import { defineTool, lazySchema, type QcTool, type QcToolOutput } from "./qc-tool.js";
 import { chartFields, compileId, endAfterStart, openObject, pageIndex, pageWindow, projectId, qcId, unixSeconds } from "./fields.js";
 
 /** QuantConnect serves live orders and insights 100 at a time, log lines 250. */
@@ -18,11 +18,11 @@ const LIVE_STATUSES = [
   "RuntimeError", "Invalid", "LoggingIn", "Initializing", "History",
 ] as const;
 
-export const AuthorizeConnectionSchema = z.strictObject({
+export const AuthorizeConnectionSchema = lazySchema(() => z.strictObject({
   brokerage: z.string().min(1).max(100).describe("Brokerage or data provider to authorize, e.g. TradierBrokerage."),
-});
+}));
 
-export const CreateLiveAlgorithmSchema = z.strictObject({
+export const CreateLiveAlgorithmSchema = lazySchema(() => z.strictObject({
   versionId: z.string().min(1).max(20).default("-1").describe("LEAN version id (read_lean_versions); -1 is the latest."),
   projectId: projectId("Id of the project to deploy."),
   compileId: compileId(),
@@ -36,14 +36,14 @@ export const CreateLiveAlgorithmSchema = z.strictObject({
     .refine((value) => Object.keys(value).length <= 20, { message: "at most 20 data providers" })
     .optional()
     .describe("Data providers by name, in order of precedence; default: QuantConnect's."),
-});
+}));
 
-export const ReadLiveAlgorithmSchema = z.strictObject({
+export const ReadLiveAlgorithmSchema = lazySchema(() => z.strictObject({
   projectId: projectId(),
   deployId: qcId("A specific deployment (L-...); default the latest.").optional(),
-});
+}));
 
-export const ListLiveAlgorithmsSchema = z
+export const ListLiveAlgorithmsSchema = lazySchema(() => z
   .strictObject({
     projectId: projectId("Only this project's deployments.").optional(),
     status: z.enum(LIVE_STATUSES).optional().describe("Only deployments in this state."),
@@ -53,11 +53,11 @@ export const ListLiveAlgorithmsSchema = z
   .refine((args) => args.start === undefined || args.end === undefined || args.end >= args.start, {
     path: ["end"],
     message: "end must not be before start",
-  });
+  }));
 
-export const ReadLiveChartSchema = z.strictObject({ projectId: projectId(), ...chartFields() }).superRefine(endAfterStart);
+export const ReadLiveChartSchema = lazySchema(() => z.strictObject({ projectId: projectId(), ...chartFields() }).superRefine(endAfterStart));
 
-export const ReadLiveLogsSchema = z
+export const ReadLiveLogsSchema = lazySchema(() => z
   .strictObject({
     format: z.literal("json").default("json").describe("Format of the log lines."),
     projectId: projectId(),
@@ -65,9 +65,9 @@ export const ReadLiveLogsSchema = z
     startLine: pageIndex("First log line to read (from 0)."),
     endLine: pageIndex(`Line after the last to read; endLine - startLine <= ${MAX_LOG_LINES}.`),
   })
-  .superRefine(pageWindow(MAX_LOG_LINES, "lines", { start: "startLine", end: "endLine" }));
+  .superRefine(pageWindow(MAX_LOG_LINES, "lines", { start: "startLine", end: "endLine" })));
 
-export const ReadLivePortfolioSchema = z.strictObject({ projectId: projectId() });
+export const ReadLivePortfolioSchema = lazySchema(() => z.strictObject({ projectId: projectId() }));
 
 const pagedLiveSchema = (what: string) =>
   z
@@ -78,11 +78,11 @@ const pagedLiveSchema = (what: string) =>
     })
     .superRefine(pageWindow(MAX_LIVE_PAGE, `${what}s`));
 
-export const ReadLiveOrdersSchema = pagedLiveSchema("order");
-export const ReadLiveInsightsSchema = pagedLiveSchema("insight");
+export const ReadLiveOrdersSchema = lazySchema(() => pagedLiveSchema("order"));
+export const ReadLiveInsightsSchema = lazySchema(() => pagedLiveSchema("insight"));
 
-export const StopLiveAlgorithmSchema = z.strictObject({ projectId: projectId("Id of the project whose deployment to stop.") });
-export const LiquidateLiveAlgorithmSchema = z.strictObject({ projectId: projectId("Id of the project whose deployment to liquidate and stop.") });
+export const StopLiveAlgorithmSchema = lazySchema(() => z.strictObject({ projectId: projectId("Id of the project whose deployment to stop.") }));
+export const LiquidateLiveAlgorithmSchema = lazySchema(() => z.strictObject({ projectId: projectId("Id of the project whose deployment to liquidate and stop.") }));
 
 /** Charts and orders of a live deployment are assembled on demand: the first reads may say "loading". */
 function loadingAware(what: string) {

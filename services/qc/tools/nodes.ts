@@ -1,18 +1,18 @@
 /** Nodes toolset: the compute nodes a project runs on. */
 import { z } from "zod";
-import { defineTool, type QcTool } from "./qc-tool.js";
+import { defineTool, lazySchema, type QcTool } from "./qc-tool.js";
 import { projectId, qcId } from "./fields.js";
 
-export const ReadProjectNodesSchema = z.strictObject({ projectId: projectId() });
+export const ReadProjectNodesSchema = lazySchema(() => z.strictObject({ projectId: projectId() }));
 
-export const UpdateProjectNodesSchema = z.strictObject({
+export const UpdateProjectNodesSchema = lazySchema(() => z.strictObject({
   projectId: projectId(),
   nodes: z
     .array(qcId("Node id."))
     .max(50)
     .optional()
     .describe("Node ids the project may use; omit or [] to let QuantConnect pick the best node."),
-});
+}));
 
 export const NODE_TOOLS: QcTool[] = [
   defineTool({

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { InvalidArgumentError } from "../errors.js";
-import { defineTool, type QcTool } from "./qc-tool.js";
+import { defineTool, lazySchema, type QcTool } from "./qc-tool.js";
 import { organizationId, qcId } from "./fields.js";
 
 /** Largest `objectData` accepted (characters): about 2.2 MB of binary as base64. */
@@ -12,31 +12,31 @@ export const MAX_OBJECT_DATA_CHARS = 3_000_000;
 
 const key = (description: string) => z.string().min(1).max(500).describe(description);
 
-export const UploadObjectSchema = z.strictObject({
+export const UploadObjectSchema = lazySchema(() => z.strictObject({
   organizationId: organizationId(),
   key: key("Key to store the object under, e.g. models/weights.json."),
   objectData: z.string().max(MAX_OBJECT_DATA_CHARS).describe("The object's content: text, or base64 when encoding is base64."),
   encoding: z.enum(["utf8", "base64"]).default("utf8").describe("How objectData is given: utf8 text (default) or base64 bytes."),
-});
+}));
 
-export const ReadObjectPropertiesSchema = z.strictObject({ organizationId: organizationId(), key: key("Key of the object.") });
+export const ReadObjectPropertiesSchema = lazySchema(() => z.strictObject({ organizationId: organizationId(), key: key("Key of the object.") }));
 
-export const ReadObjectStoreFileJobIdSchema = z.strictObject({
+export const ReadObjectStoreFileJobIdSchema = lazySchema(() => z.strictObject({
   organizationId: organizationId(),
   keys: z.array(key("Key of an object to include.")).min(1).max(100).describe("Keys of the objects to package for download."),
-});
+}));
 
-export const ReadObjectStoreFileDownloadUrlSchema = z.strictObject({
+export const ReadObjectStoreFileDownloadUrlSchema = lazySchema(() => z.strictObject({
   organizationId: organizationId(),
   jobId: qcId("Job id from read_object_store_file_job_id."),
-});
+}));
 
-export const ListObjectStoreFilesSchema = z.strictObject({
+export const ListObjectStoreFilesSchema = lazySchema(() => z.strictObject({
   organizationId: organizationId(),
   path: z.string().min(1).max(500).optional().describe("Folder to list, e.g. /models; default the root."),
-});
+}));
 
-export const DeleteObjectSchema = z.strictObject({ organizationId: organizationId(), key: key("Key of the object to delete.") });
+export const DeleteObjectSchema = lazySchema(() => z.strictObject({ organizationId: organizationId(), key: key("Key of the object to delete.") }));
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 

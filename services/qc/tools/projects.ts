@@ -1,15 +1,15 @@
 /** Projects toolset: create, read, list, update and delete projects. */
 import { z } from "zod";
-import { defineTool, type QcTool } from "./qc-tool.js";
+import { defineTool, lazySchema, type QcTool } from "./qc-tool.js";
 import { language, name, organizationId, pageIndex, projectId } from "./fields.js";
 
-export const CreateProjectSchema = z.strictObject({
+export const CreateProjectSchema = lazySchema(() => z.strictObject({
   name: name("Project name."),
   language: language("Programming language of the project."),
   organizationId: organizationId("Organization to create the project in; default: your preferred organization.").optional(),
-});
+}));
 
-export const ReadProjectSchema = z
+export const ReadProjectSchema = lazySchema(() => z
   .strictObject({
     projectId: projectId("Id of the project to read.").optional(),
     start: pageIndex("First (inclusive, zero-based) index of recent projects to read; omit projectId when set.").optional(),
@@ -22,11 +22,11 @@ export const ReadProjectSchema = z
     if (args.start !== undefined && args.end !== undefined && args.end <= args.start) {
       ctx.addIssue({ code: "custom", path: ["end"], message: "end must be greater than start" });
     }
-  });
+  }));
 
-export const ListProjectsSchema = z.strictObject({});
+export const ListProjectsSchema = lazySchema(() => z.strictObject({}));
 
-export const UpdateProjectSchema = z
+export const UpdateProjectSchema = lazySchema(() => z
   .strictObject({
     projectId: projectId(),
     name: name("New project name.").optional(),
@@ -35,9 +35,9 @@ export const UpdateProjectSchema = z
   .refine((args) => args.name !== undefined || args.description !== undefined, {
     path: ["name"],
     message: "give a new name, a new description, or both",
-  });
+  }));
 
-export const DeleteProjectSchema = z.strictObject({ projectId: projectId("Id of the project to delete.") });
+export const DeleteProjectSchema = lazySchema(() => z.strictObject({ projectId: projectId("Id of the project to delete.") }));
 
 export const PROJECT_TOOLS: QcTool[] = [
   defineTool({

@@ -36,7 +36,8 @@ export interface QcTool<S extends z.ZodObject = z.ZodObject> {
   toolset: QcToolset;
   title: string;
   description: string;
-  input: S;
+  /** The input schema, built on first use (see lazySchema). */
+  input: () => S;
   kind: QcToolKind;
   /** Trades live: listed and callable only with QC_ENABLE_LIVE_TRADING=true. */
   liveTrading?: boolean;
@@ -49,6 +50,15 @@ export interface QcTool<S extends z.ZodObject = z.ZodObject> {
   run?: (args: z.infer<S>, ctx: QcToolContext) => Promise<QcToolOutput>;
   /** Shapes the answer; default: the answer as it came. */
   present?: (answer: QcBody, args: z.infer<S>) => QcToolOutput;
+}
+
+/**
+ * A schema built on first use and kept. Sixty-odd tool schemas built at import were a fifth of
+ * the Lambda's cold start; a request needs only the ones it calls, and the listing is built once.
+ */
+export function lazySchema<S extends z.ZodObject>(build: () => S): () => S {
+  let schema: S | undefined;
+  return () => (schema ??= build());
 }
 
 /** Keeps each entry's argument types while letting a toolset export a plain list. */

@@ -1,8 +1,8 @@
 /** Server toolset: which server answers (QuantConnect's MCP offers the same). */
 import { z } from "zod";
-import { defineTool, type QcTool } from "./qc-tool.js";
+import { defineTool, lazySchema, type QcTool } from "./qc-tool.js";
 
-export const ReadMcpServerVersionSchema = z.strictObject({});
+export const ReadMcpServerVersionSchema = lazySchema(() => z.strictObject({}));
 
 export const SERVER_TOOLS: QcTool[] = [
   defineTool({

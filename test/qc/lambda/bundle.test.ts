@@ -6,6 +6,9 @@
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleQcLambda } from "../../../scripts/build-qc-lambda.js";
+import { createToolListing } from "../../../services/qc/tool-list.js";
+import { QC_TOOLS } from "../../../services/qc/tools/all-tools.js";
+import { QC_TOOLSETS } from "../../../services/qc/toolsets.js";
 import { mcpEvent, toolCall } from "../../helpers/api-gateway-events.js";
 import { startQcApiServer, type QcApiServer } from "../../helpers/qc-api-server.js";
 import { makeTempDir } from "../../helpers/temp-dir.js";
@@ -59,7 +62,10 @@ describe("Lambda bundle", () => {
     ]);
     expect(code, stderr).toBe(0);
     const [list, call, get] = results;
-    expect(JSON.parse(list!.body).result.tools).toHaveLength(58); // live trading off by default
+    // Live trading is off by default; the inlined schemas list exactly what the sources do.
+    const expected = createToolListing(QC_TOOLS, { toolsets: [...QC_TOOLSETS], liveTrading: false }).result().tools;
+    expect(JSON.parse(list!.body).result.tools).toEqual(expected);
+    expect(expected).toHaveLength(58);
     expect(JSON.parse(call!.body).result.structuredContent.projects[0].projectId).toBe(31337);
     expect(api.calls.at(-1)).toMatchObject({ endpoint: "/projects/read", authorized: true });
     expect(get).toMatchObject({ statusCode: 405, headers: { allow: "POST, OPTIONS" } });
