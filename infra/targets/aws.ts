@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { SERVICE_CATALOGUE, type ServiceContext, type ServiceDefinition } from "../catalogue.js";
 import { Alarms } from "../components/aws/alarms.js";
 import { ImageRepository } from "../components/aws/image-repository.js";
+import { JobTrigger } from "../components/aws/job-trigger.js";
 import { LoadBalancer, mcpPath, type LoadBalancerRoute } from "../components/aws/load-balancer.js";
 import { Network } from "../components/aws/network.js";
 import { QcLambda } from "../components/aws/qc-lambda.js";
@@ -144,6 +145,30 @@ export function createAwsTarget(config: AwsStackConfig, secrets: StackSecrets, o
     );
   }
 
+  // Each job runs after every rollout of the services that list it in `after`.
+  for (const job of catalogue.filter((d) => d.lifecycle === "job")) {
+    const service = services.get(job.name)!;
+    const dependants = Object.fromEntries(
+      catalogue.flatMap((d) => {
+        const arn = d.after.includes(job.name) ? services.get(d.name)?.serviceArn : undefined;
+        return arn ? [[d.name, arn] as const] : [];
+      }),
+    );
+    if (Object.keys(dependants).length === 0) continue;
+    new JobTrigger(`${prefix}-${job.name}-trigger`, {
+      job: job.name,
+      clusterArn: cluster.arn,
+      taskDefinitionArn: service.taskDefinitionArn,
+      taskFamilyArn: service.taskFamilyArn,
+      executionRoleArn: service.executionRoleArn,
+      taskRoleArn: service.taskRoleArn,
+      subnetIds: network.privateSubnetIds,
+      securityGroupIds: [servicesSg.id],
+      accountId,
+      after: dependants,
+    });
+  }
+
   const daemonServices = Object.fromEntries(
     [...services].flatMap(([name, service]) => (service.serviceName ? [[name, service.serviceName] as const] : [])),
   );
@@ -194,7 +219,7 @@ export function createAwsTarget(config: AwsStackConfig, secrets: StackSecrets, o
       [
         `Point ${hostName} at ${albName} (CNAME, or a Route 53 alias record): the certificate covers that name, not the ALB's own.`,
         "Qdrant and Redis are reachable only from the services inside the VPC.",
-        ...(jobLines.length > 0 ? ["Jobs run daily on a schedule; run one now after a deploy with:", ...jobLines] : []),
+        ...(jobLines.length > 0 ? ["Jobs run after each rollout of the services that need them; to run one now:", ...jobLines] : []),
       ].join("\n"),
     );
 

@@ -4,9 +4,9 @@
  * Manager, logs with retention, the catalogue's health check, a deployment circuit breaker with
  * rollback, and CPU target-tracking autoscaling for stateless services.
  *
- * A daemon becomes an ECS service. A job (e.g. kb-indexer) becomes a task definition that an
- * EventBridge Scheduler schedule runs daily, plus the exact `aws ecs run-task` command an
- * operator runs after a deploy (see {@link FargateService.runTaskCommand}).
+ * A daemon becomes an ECS service. A job (e.g. kb-indexer) becomes a task definition, run after
+ * each deploy of the services that depend on it (job-trigger.ts) and by hand with the exact
+ * `aws ecs run-task` command in {@link FargateService.runTaskCommand}.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -38,17 +38,18 @@ export interface FargateServiceArgs {
   targetGroupArn?: pulumi.Input<string>;
   /** Task count range for stateless daemons; they scale on CPU between these. */
   scaling?: { minTasks: number; maxTasks: number; cpuTargetPercent?: number };
-  /** When a job runs on its own; default `rate(1 day)`. Jobs are incremental, so a run with nothing new is cheap. */
-  jobSchedule?: string;
 }
 
 export class FargateService extends pulumi.ComponentResource {
   readonly taskDefinitionArn: pulumi.Output<string>;
+  /** The task definition family's ARN, without a revision. */
+  readonly taskFamilyArn: pulumi.Output<string>;
   readonly logGroupName: pulumi.Output<string>;
   readonly executionRoleArn: pulumi.Output<string>;
   readonly taskRoleArn: pulumi.Output<string>;
-  /** The ECS service's name (daemons). */
+  /** The ECS service's name and ARN (daemons). */
   readonly serviceName?: pulumi.Output<string>;
+  readonly serviceArn?: pulumi.Output<string>;
   /** The command that runs the job once, now (jobs). */
   readonly runTaskCommand?: pulumi.Output<string>;
 
@@ -99,7 +100,6 @@ export class FargateService extends pulumi.ComponentResource {
       },
       parent,
     );
-    const network = { subnets: args.subnetIds, securityGroups: args.securityGroupIds };
 
     if (def.lifecycle === "daemon") {
       const scaling = def.stateless ? args.scaling : undefined;
@@ -115,7 +115,7 @@ export class FargateService extends pulumi.ComponentResource {
           deploymentMinimumHealthyPercent: def.stateless ? 100 : 0,
           deploymentMaximumPercent: def.stateless ? 200 : 100,
           deploymentCircuitBreaker: { enable: true, rollback: true },
-          networkConfiguration: { ...network, assignPublicIp: false },
+          networkConfiguration: { subnets: args.subnetIds, securityGroups: args.securityGroupIds, assignPublicIp: false },
           ...(args.targetGroupArn !== undefined && {
             loadBalancers: [{ targetGroupArn: args.targetGroupArn, containerName: def.name, containerPort: def.port! }],
             healthCheckGracePeriodSeconds: 60,
@@ -127,6 +127,7 @@ export class FargateService extends pulumi.ComponentResource {
         { parent: this, ...(scaling && { ignoreChanges: ["desiredCount"] }) },
       );
       this.serviceName = service.name;
+      this.serviceArn = service.arn;
 
       if (scaling) {
         const target = new aws.appautoscaling.Target(
@@ -159,11 +160,13 @@ export class FargateService extends pulumi.ComponentResource {
         );
       }
     } else {
-      this.runTaskCommand = pulumi.interpolate`aws ecs run-task --region ${args.region} --cluster ${args.clusterArn} --task-definition ${taskDefinition.arn} --launch-type FARGATE --platform-version 1.4.0 --network-configuration 'awsvpcConfiguration={subnets=[${pulumi.output(args.subnetIds).apply((ids) => ids.join(","))}],securityGroups=[${pulumi.output(args.securityGroupIds).apply((ids) => ids.join(","))}],assignPublicIp=DISABLED}'`;
-      this.scheduleJob(name, args, taskDefinition, executionRole, taskRole, network);
+      const list = (ids: pulumi.Input<string>[]) => pulumi.output(ids).apply((values) => values.join(","));
+      const awsvpc = pulumi.interpolate`awsvpcConfiguration={subnets=[${list(args.subnetIds)}],securityGroups=[${list(args.securityGroupIds)}],assignPublicIp=DISABLED}`;
+      this.runTaskCommand = pulumi.interpolate`aws ecs run-task --region ${args.region} --cluster ${args.clusterArn} --task-definition ${taskDefinition.arn} --launch-type FARGATE --platform-version 1.4.0 --network-configuration '${awsvpc}'`;
     }
 
     this.taskDefinitionArn = taskDefinition.arn;
+    this.taskFamilyArn = taskDefinition.arnWithoutRevision;
     this.logGroupName = logGroup.name;
     this.executionRoleArn = executionRole.arn;
     this.taskRoleArn = taskRole.arn;
@@ -173,64 +176,5 @@ export class FargateService extends pulumi.ComponentResource {
       serviceName: this.serviceName,
       runTaskCommand: this.runTaskCommand,
     });
-  }
-
-  /** A schedule that runs the job, with a role that may start exactly this task definition. */
-  private scheduleJob(
-    name: string,
-    args: FargateServiceArgs,
-    taskDefinition: aws.ecs.TaskDefinition,
-    executionRole: aws.iam.Role,
-    taskRole: aws.iam.Role,
-    network: { subnets: pulumi.Input<string>[]; securityGroups: pulumi.Input<string>[] },
-  ): void {
-    const parent = { parent: this };
-    const role = new aws.iam.Role(
-      `${name}-scheduler`,
-      {
-        assumeRolePolicy: pulumi.jsonStringify({
-          Version: "2012-10-17",
-          Statement: [{ Effect: "Allow", Principal: { Service: "scheduler.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": args.accountId } } }],
-        }),
-        description: `EventBridge Scheduler runs ${args.definition.name} with this`,
-      },
-      parent,
-    );
-    new aws.iam.RolePolicy(
-      `${name}-scheduler`,
-      {
-        role: role.id,
-        policy: pulumi.jsonStringify({
-          Version: "2012-10-17",
-          Statement: [
-            // Any revision of this family (the schedule follows the latest), in this cluster only.
-            { Effect: "Allow", Action: "ecs:RunTask", Resource: pulumi.interpolate`${taskDefinition.arnWithoutRevision}:*`, Condition: { ArnEquals: { "ecs:cluster": args.clusterArn } } },
-            { Effect: "Allow", Action: "iam:PassRole", Resource: [executionRole.arn, taskRole.arn], Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } } },
-          ],
-        }),
-      },
-      parent,
-    );
-    new aws.scheduler.Schedule(
-      `${name}-schedule`,
-      {
-        description: `runs ${args.definition.name} (${args.definition.description})`,
-        scheduleExpression: args.jobSchedule ?? "rate(1 day)",
-        flexibleTimeWindow: { mode: "FLEXIBLE", maximumWindowInMinutes: 60 },
-        target: {
-          arn: args.clusterArn,
-          roleArn: role.arn,
-          ecsParameters: {
-            taskDefinitionArn: taskDefinition.arn,
-            launchType: "FARGATE",
-            platformVersion: "1.4.0",
-            taskCount: 1,
-            networkConfiguration: { ...network, assignPublicIp: false },
-          },
-          retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
-        },
-      },
-      parent,
-    );
   }
 }

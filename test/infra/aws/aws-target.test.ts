@@ -72,7 +72,7 @@ describe("aws target, prod stack as written", () => {
 
   it("creates each component and the resources they stand for", () => {
     const count = (type: string) => ofType(type).length;
-    for (const component of ["Network", "ImageRepository", "Secrets", "Redis", "Qdrant", "LoadBalancer", "Alarms", "QcLambda"]) {
+    for (const component of ["Network", "ImageRepository", "Secrets", "Redis", "Qdrant", "LoadBalancer", "Alarms", "QcLambda", "JobTrigger"]) {
       expect(count(`quantmind:aws:${component}`), component).toBe(1);
     }
     expect(count("quantmind:aws:Service")).toBe(SERVICE_CATALOGUE.length);
@@ -91,7 +91,8 @@ describe("aws target, prod stack as written", () => {
     // Qdrant, kb-indexer and kb-mcp have task definitions; only the daemons are ECS services.
     expect(ofType(T.taskDefinition).map((r) => r.name).sort()).toEqual(["qm-prod-kb-indexer-task", "qm-prod-kb-mcp-task", "qm-prod-qdrant-task"]);
     expect(ofType(T.service).map((r) => r.name).sort()).toEqual(["qm-prod-kb-mcp-service", "qm-prod-qdrant-service"]);
-    expect(ofType("aws:scheduler/schedule:Schedule").map((r) => r.name)).toEqual(["qm-prod-kb-indexer-schedule"]);
+    // kb-indexer runs after each kb-mcp rollout (kb-mcp lists it in `after`).
+    expect(ofType("aws:cloudwatch/eventRule:EventRule").map((r) => r.name)).toEqual(["qm-prod-kb-indexer-trigger-after-kb-mcp"]);
   });
 
   describe("hardening", () => {
@@ -331,12 +332,23 @@ describe("aws target, prod stack as written", () => {
       for (const service of ofType(T.service)) expect(input(service, "deploymentCircuitBreaker"), service.name).toEqual({ enable: true, rollback: true });
     });
 
-    it("runs kb-indexer as a job: a daily schedule and the exact run-task command", async () => {
-      const schedule = ofType("aws:scheduler/schedule:Schedule")[0]!;
-      expect(reveal(schedule.inputs)).toMatchObject({
-        scheduleExpression: "rate(1 day)",
-        target: { ecsParameters: { taskDefinitionArn: expect.stringContaining("task-definition/qm-prod-kb-indexer:"), launchType: "FARGATE", networkConfiguration: { assignPublicIp: false } } },
+    it("runs kb-indexer after every kb-mcp rollout, and gives the exact run-task command", async () => {
+      const rule = named("aws:cloudwatch/eventRule:EventRule", "qm-prod-kb-indexer-trigger-after-kb-mcp");
+      expect(JSON.parse(input<string>(rule, "eventPattern"))).toEqual({
+        source: ["aws.ecs"],
+        "detail-type": ["ECS Deployment State Change"],
+        resources: ["arn:aws:ecs:eu-west-1:123456789012:service/qm-prod-kb-mcp-service"],
+        detail: { eventName: ["SERVICE_DEPLOYMENT_COMPLETED"] },
       });
+      const target = named("aws:cloudwatch/eventTarget:EventTarget", "qm-prod-kb-indexer-trigger-after-kb-mcp");
+      expect(reveal(target.inputs)).toMatchObject({
+        arn: expect.stringContaining(":cluster/"),
+        ecsTarget: { taskDefinitionArn: expect.stringContaining("task-definition/qm-prod-kb-indexer:"), launchType: "FARGATE", taskCount: 1, networkConfiguration: { assignPublicIp: false } },
+      });
+      // EventBridge may start only this family, in this cluster, passing only the job's own roles.
+      const statements = policyOf("qm-prod-kb-indexer-trigger-events").Statement;
+      expect(statements[0]).toMatchObject({ Action: "ecs:RunTask", Resource: expect.stringMatching(/task-definition\/qm-prod-kb-indexer:\*$/), Condition: { ArnEquals: { "ecs:cluster": expect.stringContaining(":cluster/") } } });
+      expect(statements[1]).toMatchObject({ Action: "iam:PassRole", Resource: [expect.stringContaining("qm-prod-kb-indexer-execution"), expect.stringContaining("qm-prod-kb-indexer-task")] });
       const command = await valueOf(stack.target.jobs["kb-indexer"]!.runTaskCommand);
       expect(command).toMatch(/^aws ecs run-task --region eu-west-1 --cluster \S+ --task-definition arn:aws:ecs:\S+:task-definition\/qm-prod-kb-indexer:\d+ --launch-type FARGATE/);
       expect(command).toContain("subnets=[qm-prod-network-private-0-id,qm-prod-network-private-1-id]");

@@ -38,7 +38,7 @@ describe("rotating a secret on aws", () => {
     );
   });
 
-  it("qdrantApiKey: Qdrant and both services that call it, including the indexer's schedule", async () => {
+  it("qdrantApiKey: Qdrant and both services that call it, including what starts the indexer", async () => {
     expect(changed(baseline, await rotate("qdrantApiKey"))).toEqual(
       [
         "aws:secretsmanager/secretVersion:SecretVersion qm-prod-secrets-qdrantApiKey-value",
@@ -47,7 +47,7 @@ describe("rotating a secret on aws", () => {
         "aws:ecs/taskDefinition:TaskDefinition qm-prod-kb-mcp-task",
         "aws:ecs/service:Service qm-prod-kb-mcp-service",
         "aws:ecs/taskDefinition:TaskDefinition qm-prod-kb-indexer-task",
-        "aws:scheduler/schedule:Schedule qm-prod-kb-indexer-schedule",
+        "aws:cloudwatch/eventTarget:EventTarget qm-prod-kb-indexer-trigger-after-kb-mcp",
       ].sort(),
     );
   });
