@@ -5,6 +5,7 @@
  *
  *   npm run bench                 indexing with 1 and 2 workers, then search at 20,000 chunks
  *   npm run bench -- search       search only (indexes one copy of the corpus first, unreported)
+ *   npm run bench -- containers   image size, build times, times to healthy (needs a Docker engine)
  *   npm run bench -- qc           QuantConnect MCP: Lambda bundle and cold start, tools/list, tools/call (bench/qc.ts)
  *   BENCH_COPIES=3 BENCH_POINTS=20000 BENCH_WORKERS=1,2 npm run bench
  */
@@ -15,6 +16,7 @@ import { benchSearch, printSearchResult } from "./kb-search.js";
 import { machine } from "./lib/stats.js";
 
 if (process.argv[2] === "pulumi") await import("./pulumi-eval.js").then(async ({ benchPulumiEval }) => (await benchPulumiEval(), process.exit()));
+if (process.argv[2] === "containers") await import("./containers.js").then(async ({ benchContainers }) => (await benchContainers(), process.exit()));
 if (process.argv[2] === "qc") await import("./qc.js").then(async ({ benchQc }) => (await benchQc(), process.exit()));
 const copies = Number(process.env.BENCH_COPIES ?? 3);
 const points = Number(process.env.BENCH_POINTS ?? 20_000);
