@@ -98,6 +98,9 @@ function awsComputedState(type: string, name: string, inputs: Record<string, unk
       return { arn: `arn:aws:acm:${REGION}:${ACCOUNT}:certificate/${name}`, domainName: "mcp.example.com" };
     case "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace":
       return { arn: `arn:aws:servicediscovery:${REGION}:${ACCOUNT}:namespace/ns-${name}`, name: named, hostedZone: `Z${name}` };
+    case "aws:elasticache/subnetGroup:SubnetGroup":
+      // Autonamed: the provider fills the name in, and the replication group refers to it.
+      return { arn: `arn:aws:elasticache:${REGION}:${ACCOUNT}:subnetgroup:${named}`, name: named };
     case "aws:sns/topic:Topic":
       return { arn: `arn:aws:sns:${REGION}:${ACCOUNT}:${named}`, name: named };
     default:

@@ -45,6 +45,7 @@ export class QcLambda extends pulumi.ComponentResource {
   readonly functionName: pulumi.Output<string>;
   readonly restApiId: pulumi.Output<string>;
   readonly credentialsSecretArn: pulumi.Output<string>;
+  readonly apiKeySecretArn: pulumi.Output<string>;
 
   constructor(name: string, args: QcLambdaArgs, opts?: pulumi.ComponentResourceOptions) {
     super("quantmind:aws:QcLambda", name, {}, opts);
@@ -59,6 +60,20 @@ export class QcLambda extends pulumi.ComponentResource {
         value: pulumi.secret(pulumi.jsonStringify({ userId: args.credentials.userId, apiToken: args.credentials.apiToken })),
         recoveryWindowInDays: args.recoveryWindowInDays ?? 30,
         description: "QuantConnect credentials for the QuantConnect MCP Lambda: {userId, apiToken}",
+      },
+      this,
+    );
+
+    // The key clients send, for the handler's own check behind API Gateway's (defence in depth):
+    // by reference, like the credentials, since Lambda environment is readable in plain text
+    // with lambda:GetFunctionConfiguration.
+    const clientKey = storeSecret(
+      `${name}-client-key`,
+      {
+        namePrefix: `${args.secretNamePrefix}qc-mcp-api-key-`,
+        value: args.apiKey,
+        recoveryWindowInDays: args.recoveryWindowInDays ?? 30,
+        description: "the API key QuantConnect MCP clients send (x-api-key)",
       },
       this,
     );
@@ -80,7 +95,7 @@ export class QcLambda extends pulumi.ComponentResource {
           Version: "2012-10-17",
           Statement: [
             { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroup.arn}:*` },
-            { Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: credentials.arn },
+            { Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [credentials.arn, clientKey.arn] },
           ],
         }),
       },
@@ -104,12 +119,8 @@ export class QcLambda extends pulumi.ComponentResource {
             ...args.environment,
             LOG_LEVEL: args.logLevel,
             QC_SECRETS_ARN: credentials.arn,
-            // The handler checks the key itself too (defence in depth behind API Gateway) and
-            // reads it from MCP_API_KEY when it starts. Lambda has no secret reference for
-            // environment variables, so this value sits in the function's configuration (encrypted
-            // at rest, readable with lambda:GetFunctionConfiguration) until the handler can read it
-            // from a secret at start-up the way it reads the QuantConnect credentials.
-            MCP_API_KEY: pulumi.secret(args.apiKey),
+            // The handler reads the clients' key from this secret when it starts.
+            MCP_API_KEY_ARN: clientKey.arn,
           },
         },
         loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
@@ -216,6 +227,7 @@ export class QcLambda extends pulumi.ComponentResource {
     this.functionName = fn.name;
     this.restApiId = api.id;
     this.credentialsSecretArn = credentials.arn;
-    this.registerOutputs({ url: this.url, functionName: this.functionName, restApiId: this.restApiId, credentialsSecretArn: this.credentialsSecretArn });
+    this.apiKeySecretArn = clientKey.arn;
+    this.registerOutputs({ url: this.url, functionName: this.functionName, restApiId: this.restApiId, credentialsSecretArn: this.credentialsSecretArn, apiKeySecretArn: this.apiKeySecretArn });
   }
 }

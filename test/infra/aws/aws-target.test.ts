@@ -161,7 +161,7 @@ describe("aws target, prod stack as written", () => {
       expect(plainTextLeaks(stack.run.resources, values())).toEqual([]);
     });
 
-    it("go only into the Secrets Manager versions, the Redis AUTH token and the API Gateway key (and the Lambda's own key check), wrapped as secrets", () => {
+    it("go only into the Secrets Manager versions, the Redis AUTH token and the API Gateway key, wrapped as secrets", () => {
       const places = secretOccurrences(stack.run.resources, values());
       expect(places.map((p) => p.where).sort()).toEqual(
         [
@@ -169,9 +169,8 @@ describe("aws target, prod stack as written", () => {
           `${T.secretVersion} qm-prod-secrets-kbMcpApiKey-value.secretString`,
           `${T.secretVersion} qm-prod-qc-mcp-credentials-value.secretString`,
           "aws:elasticache/replicationGroup:ReplicationGroup qm-prod-redis-group.authToken",
+          `${T.secretVersion} qm-prod-qc-mcp-client-key-value.secretString`,
           "aws:apigateway/apiKey:ApiKey qm-prod-qc-mcp-key.value",
-          // The QuantConnect handler reads its clients' key from MCP_API_KEY (see qc-lambda.ts).
-          "aws:lambda/function:Function qm-prod-qc-mcp-function.environment.variables.MCP_API_KEY",
         ].sort(),
       );
       expect(places.every((p) => p.wrapped)).toBe(true);

@@ -47,23 +47,30 @@ describe("QcLambda", () => {
     expect(input(fn, "loggingConfig")).toMatchObject({ logGroup: input(group, "name") });
   });
 
-  it("reads QuantConnect credentials from one secret, by ARN, and may read nothing else", () => {
+  it("reads the QuantConnect credentials and its clients' key from two secrets, by ARN, and may read nothing else", () => {
     const fn = one("aws:lambda/function:Function");
     const env = input<{ variables: Record<string, string> }>(fn, "environment").variables;
-    expect(env).toMatchObject({ QC_SECRETS_ARN: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:qc-credentials-AbCdEf", QC_TOOLSETS: "projects,backtests", LOG_LEVEL: "info" });
-    expect(JSON.parse(input<string>(one("aws:secretsmanager/secretVersion:SecretVersion"), "secretString"))).toEqual(CREDENTIALS);
+    expect(env).toEqual({
+      QC_SECRETS_ARN: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:qc-credentials-AbCdEf",
+      MCP_API_KEY_ARN: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:qc-client-key-AbCdEf",
+      QC_TOOLSETS: "projects,backtests",
+      LOG_LEVEL: "info",
+    });
+    const versions = Object.fromEntries(run.ofType("aws:secretsmanager/secretVersion:SecretVersion").map((v) => [v.name, input<string>(v, "secretString")]));
+    expect(JSON.parse(versions["qc-credentials-value"]!)).toEqual(CREDENTIALS);
+    expect(versions["qc-client-key-value"]).toBe(API_KEY);
     const policy = JSON.parse(input<string>(one("aws:iam/rolePolicy:RolePolicy"), "policy")) as { Statement: { Action: string | string[]; Resource: string }[] };
     expect(policy.Statement).toEqual([
       { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: expect.stringMatching(/^arn:aws:logs:.*:\*$/) },
-      { Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: env["QC_SECRETS_ARN"] },
+      { Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [env["QC_SECRETS_ARN"], env["MCP_API_KEY_ARN"]] },
     ]);
   });
 
-  it("keeps the token and the key wrapped as secrets wherever they go", () => {
+  it("keeps the token and the key wrapped as secrets wherever they go, and out of the function's configuration", () => {
     const places = secretOccurrences(run.resources, [CREDENTIALS.apiToken, API_KEY]);
     expect(places.map((p) => p.where).sort()).toEqual([
       "aws:apigateway/apiKey:ApiKey qc-key.value",
-      "aws:lambda/function:Function qc-function.environment.variables.MCP_API_KEY",
+      "aws:secretsmanager/secretVersion:SecretVersion qc-client-key-value.secretString",
       "aws:secretsmanager/secretVersion:SecretVersion qc-credentials-value.secretString",
     ]);
     expect(places.every((p) => p.wrapped)).toBe(true);

@@ -60,9 +60,9 @@ describe("rotating a secret on aws", () => {
     expect(changed(baseline, await rotate("qcApiToken"))).toEqual(["aws:secretsmanager/secretVersion:SecretVersion qm-prod-qc-mcp-credentials-value"]);
   });
 
-  it("qcMcpApiKey: the API Gateway key and the function's own copy of it", async () => {
+  it("qcMcpApiKey: the API Gateway key and the secret the function checks it against; not the function", async () => {
     expect(changed(baseline, await rotate("qcMcpApiKey"))).toEqual(
-      ["aws:apigateway/apiKey:ApiKey qm-prod-qc-mcp-key", "aws:lambda/function:Function qm-prod-qc-mcp-function"].sort(),
+      ["aws:apigateway/apiKey:ApiKey qm-prod-qc-mcp-key", "aws:secretsmanager/secretVersion:SecretVersion qm-prod-qc-mcp-client-key-value"].sort(),
     );
   });
 });
