@@ -7,7 +7,7 @@
 import { loadavg } from "node:os";
 import { startQcApiServer } from "../test/helpers/qc-api-server.js";
 import { machine } from "./lib/stats.js";
-import { benchQcHttp, printHttpResult } from "./qc-http.js";
+import { benchCallOverhead, benchListingCache, benchQcHttp, printCallOverheadResult, printHttpResult, printListingCacheResult } from "./qc-http.js";
 import { benchQcLambda, printLambdaResult } from "./qc-lambda.js";
 
 export async function benchQc(): Promise<void> {
@@ -19,6 +19,8 @@ export async function benchQc(): Promise<void> {
     printHttpResult(
       await benchQcHttp(api, { listRequests: Number(process.env.BENCH_QC_LIST ?? 3000), callRequests: Number(process.env.BENCH_QC_CALLS ?? 1000) }),
     );
+    printListingCacheResult(await benchListingCache(api, { rounds: 6, perRound: 200 }));
+    printCallOverheadResult(await benchCallOverhead(api, Number(process.env.BENCH_QC_CALLS ?? 1000)));
   } finally {
     await api.close();
   }
