@@ -44,8 +44,8 @@ export function deployDockerStack(args: DockerStackArgs, parent?: pulumi.Resourc
     opts,
   );
   const image = new ServiceImage("image", { imageName: `quantmind:${namePrefix}`, host }, { parent });
-  const redis = new DockerRedis("redis", { namePrefix, networkName: network.name, password: args.secrets.redisPassword, host }, { parent });
-  const qdrant = new DockerQdrant("qdrant", { namePrefix, networkName: network.name, apiKey: args.secrets.qdrantApiKey, host }, { parent });
+  const redis = new DockerRedis("redis", { namePrefix, networkName: network.name, seederImage: image.ref, password: args.secrets.redisPassword, host }, { parent });
+  const qdrant = new DockerQdrant("qdrant", { namePrefix, networkName: network.name, seederImage: image.ref, apiKey: args.secrets.qdrantApiKey, host }, { parent });
 
   const context: ServiceContext = {
     qdrantUrl: `http://qdrant:${QDRANT_HTTP_PORT}`,

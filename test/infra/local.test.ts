@@ -92,6 +92,15 @@ describe("local target (dev)", () => {
     expect(claude["env"]).toEqual({ QUANTMIND_API_KEY: key });
   });
 
+  it("seeds secrets from the service image, and switches the image's health probe off for the job", () => {
+    const image = run.ofType(CONTAINER).find((r) => r.inputs["name"] === "qm-dev-kb-mcp")!.inputs["image"];
+    for (const seeder of run.ofType(CONTAINER).filter((r) => String(r.inputs["name"]).endsWith("-secrets-seeder"))) {
+      expect(seeder.inputs["image"]).toBe(image);
+    }
+    expect(container("qm-dev-kb-indexer").inputs["healthcheck"]).toEqual({ tests: ["NONE"] });
+    expect((container("qm-dev-kb-mcp").inputs["healthcheck"] as { tests: string[] }).tests).toEqual(["CMD", "node", "/app/bin/healthcheck.js", "8000"]);
+  });
+
   it("gives secret files to the container's own user", () => {
     expect(secretUploads(run, "qm-dev-kb-mcp").map((u) => u.owner)).toEqual(["10001", "10001"]);
     expect(secretUploads(run, "qm-dev-redis")[0]!.owner).toBe("999");

@@ -22,6 +22,8 @@ export interface HardenedContainerArgs {
   /** Docker container name (also the prefix of its volumes). */
   containerName: string;
   image: pulumi.Input<string>;
+  /** Image the secrets seeder is created from: the service image (it declares no VOLUME, unlike Redis's). */
+  seederImage: pulumi.Input<string>;
   command: readonly string[];
   hardening: ContainerHardening;
   /** Non-secret environment. */
@@ -60,7 +62,7 @@ export function createHardenedContainer(name: string, args: HardenedContainerArg
     args.secretFiles && Object.keys(args.secretFiles).length > 0
       ? createSecretsSeeder(
           `${name}-secrets`,
-          { containerName: args.containerName, image: args.image, owner: args.hardening.user, files: args.secretFiles, host: args.host, dependsOn: opts.dependsOn },
+          { containerName: args.containerName, image: args.seederImage, owner: args.hardening.user, files: args.secretFiles, host: args.host, dependsOn: opts.dependsOn },
           parent,
         )
       : undefined;
@@ -77,6 +79,8 @@ export function createHardenedContainer(name: string, args: HardenedContainerArg
       networksAdvanced: [{ name: args.networkName, aliases: args.aliases }],
       ports: args.publish ? [{ internal: args.publish.containerPort, external: args.publish.hostPort, ip: PUBLISH_ADDRESS }] : [],
       ...dockerContainerHardening(args.hardening),
+      // A job has no health: without NONE it would inherit the image's HEALTHCHECK (an HTTP probe).
+      ...(args.lifecycle === "job" && { healthcheck: { tests: ["NONE"] } }),
       ...(args.healthcheck && {
         healthcheck: {
           tests: [...args.healthcheck],

@@ -11,6 +11,8 @@ export interface DockerQdrantArgs {
   /** Container name prefix, e.g. `qm-dev`. */
   namePrefix: string;
   networkName: pulumi.Input<string>;
+  /** The service image, for the secrets seeder. */
+  seederImage: pulumi.Input<string>;
   apiKey: pulumi.Input<string>;
   host: DockerHost;
 }
@@ -29,6 +31,7 @@ export class DockerQdrant extends pulumi.ComponentResource {
       {
         containerName: `${args.namePrefix}-qdrant`,
         image: QDRANT.image,
+        seederImage: args.seederImage,
         command: QDRANT.command,
         hardening: QDRANT.hardening,
         secretFiles: { [QDRANT.configFile]: pulumi.output(args.apiKey).apply(qdrantConfig) },

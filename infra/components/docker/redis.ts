@@ -11,6 +11,8 @@ export interface DockerRedisArgs {
   /** Container name prefix, e.g. `qm-dev`. */
   namePrefix: string;
   networkName: pulumi.Input<string>;
+  /** The service image, for the secrets seeder. */
+  seederImage: pulumi.Input<string>;
   password: pulumi.Input<string>;
   host: DockerHost;
 }
@@ -30,6 +32,7 @@ export class DockerRedis extends pulumi.ComponentResource {
       {
         containerName,
         image: REDIS.image,
+        seederImage: args.seederImage,
         command: REDIS.command,
         hardening: REDIS.hardening,
         secretFiles: { [REDIS.configFile]: pulumi.output(args.password).apply(redisConfig) },

@@ -43,6 +43,7 @@ export class DockerService extends pulumi.ComponentResource {
       {
         containerName: `${args.namePrefix}-${def.name}`,
         image: args.image,
+        seederImage: args.image,
         command: def.command,
         hardening: containerHardening({ ...def.limits, tmpfsPaths: def.tmpfsPaths }),
         env: {
