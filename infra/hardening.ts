@@ -81,6 +81,13 @@ export function dockerContainerHardening(h: ContainerHardening): Pick<
   };
 }
 
+/**
+ * Label of a secrets seeder: a container that is created, receives secret files into a volume,
+ * and never starts (see infra/components/docker/secrets-seeder.ts). The policy pack exempts it
+ * from the run-time-only flags (read-only root, memory limit), which it cannot have.
+ */
+export const SECRETS_SEEDER_LABEL = { label: "org.quantmind.role", value: "secrets-seeder" } as const;
+
 /** `docker update` command line that sets the pids limit on a running container. */
 export function dockerPidsLimitCommand(h: ContainerHardening, containerName: string): string {
   return `docker update --pids-limit ${h.pidsLimit} ${containerName}`;

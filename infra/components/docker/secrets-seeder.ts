@@ -10,10 +10,8 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { SECRETS_DIR } from "../../catalogue.js";
+import { SECRETS_SEEDER_LABEL } from "../../hardening.js";
 import type { DockerHost } from "./docker-host.js";
-
-/** Label that marks seeders: never started, so the policy pack does not hold them to run-time hardening. */
-export const SEEDER_ROLE_LABEL = { label: "org.quantmind.role", value: "secrets-seeder" } as const;
 
 export interface SecretsSeederArgs {
   /** Name of the container the secrets are for. */
@@ -56,7 +54,7 @@ export function createSecretsSeeder(name: string, args: SecretsSeederArgs, paren
         group: gid,
         permissions: "0400",
       })),
-      labels: [SEEDER_ROLE_LABEL],
+      labels: [SECRETS_SEEDER_LABEL],
     },
     { ...opts, deleteBeforeReplace: true },
   );

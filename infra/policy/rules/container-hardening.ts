@@ -13,11 +13,11 @@
 import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import { validateResourceOfType, type ReportViolation, type ResourceValidationPolicy } from "@pulumi/policy";
+import { SECRETS_SEEDER_LABEL } from "../../hardening.js";
 import { containerLabel, ecsContainers } from "../lib/ecs.js";
 import { list } from "../lib/known.js";
 
-/** The label of a container that is created, never started, to receive secret files into a volume. */
-export const SECRETS_SEEDER_LABEL = { label: "org.quantmind.role", value: "secrets-seeder" } as const;
+export { SECRETS_SEEDER_LABEL };
 
 function isSecretsSeeder(props: { labels?: readonly { label: string; value: string }[]; start?: boolean; networkMode?: string }): boolean {
   const labelled = list(props.labels).some((l) => l.label === SECRETS_SEEDER_LABEL.label && l.value === SECRETS_SEEDER_LABEL.value);
