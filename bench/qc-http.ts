@@ -7,7 +7,7 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { qcAuthHeaders } from "../services/qc/client/auth.js";
 import { loadQcConfig } from "../services/qc/config.js";
-import { createQcDeps, createQcHttpApp } from "../services/qc/main.js";
+import { createQcDeps, createQcHttpApp } from "../services/qc/app.js";
 import { registerQcTools } from "../services/qc/register-tools.js";
 import { createHttpApp } from "../services/shared/http/create-http-app.js";
 import { serveHttp } from "../services/shared/http/serve-node.js";

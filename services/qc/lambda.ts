@@ -9,7 +9,7 @@ import { ConfigError } from "../shared/errors.js";
 import { createLogger } from "../shared/logger.js";
 import { loadQcConfig } from "./config.js";
 import { eventToRequest, responseToResult, type ApiGatewayProxyEvent, type ApiGatewayProxyResult } from "./lambda/api-gateway.js";
-import { createQcDeps, createQcHttpApp, type QcDepsOverrides } from "./main.js";
+import { createQcDeps, createQcHttpApp, type QcDepsOverrides } from "./app.js";
 
 export type { ApiGatewayProxyEvent, ApiGatewayProxyResult };
 export type LambdaHandler = (event: ApiGatewayProxyEvent) => Promise<ApiGatewayProxyResult>;

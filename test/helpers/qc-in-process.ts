@@ -10,7 +10,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { createLogger } from "../../services/shared/logger.js";
 import { loadQcConfig } from "../../services/qc/config.js";
 import type { QcDeps } from "../../services/qc/deps.js";
-import { createQcDeps, type QcDepsOverrides } from "../../services/qc/main.js";
+import { createQcDeps, type QcDepsOverrides } from "../../services/qc/app.js";
 import { createQcServer } from "../../services/qc/server.js";
 import type { QcApiServer } from "./qc-api-server.js";
 

@@ -1,7 +1,8 @@
 /** `quantmind serve qc`: the QuantConnect MCP server over stdio (default) or HTTP. */
 import { createLogger } from "../../shared/logger.js";
 import { loadQcConfig } from "../config.js";
-import { createQcDeps, serveQcHttp, serveQcStdio } from "../main.js";
+import { createQcDeps } from "../app.js";
+import { serveQcHttp, serveQcStdio } from "../main.js";
 
 export interface ServeQcOptions {
   transport: "stdio" | "http";

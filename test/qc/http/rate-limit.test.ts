@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadQcConfig } from "../../../services/qc/config.js";
 import { apiKeyRateLimit } from "../../../services/qc/http/rate-limit.js";
-import { createQcDeps, createQcHttpApp } from "../../../services/qc/main.js";
+import { createQcDeps, createQcHttpApp } from "../../../services/qc/app.js";
 import { startQcApiServer, type QcApiServer } from "../../helpers/qc-api-server.js";
 import { qcTestEnv } from "../../helpers/qc-in-process.js";
 
