@@ -54,6 +54,7 @@ const kbEnv = (c: ServiceContext): Record<string, string> => ({
 });
 
 export const KB_MCP_PORT = 8000;
+export const QC_MCP_PORT = 8001;
 
 export const SERVICE_CATALOGUE: readonly ServiceDefinition[] = [
   {
@@ -84,6 +85,22 @@ export const SERVICE_CATALOGUE: readonly ServiceDefinition[] = [
     after: ["kb-indexer"],
     stateless: true,
   },
+  {
+    // On aws this entry runs as a Lambda behind API Gateway instead (infra/targets/aws.ts).
+    name: "qc-mcp",
+    description: "QuantConnect API v2 MCP server over Streamable HTTP",
+    command: ["serve", "qc", "--transport", "http", "--host", "0.0.0.0", "--port", String(QC_MCP_PORT)],
+    lifecycle: "daemon",
+    port: QC_MCP_PORT,
+    mcp: { clientName: "quantmind-qc", apiKeySecret: "qcMcpApiKey" },
+    env: (c) => ({ QM_DATA_DIR: DATA_DIR, LOG_LEVEL: c.logLevel }),
+    secrets: { QC_USER_ID: "qcUserId", QC_API_TOKEN: "qcApiToken", MCP_API_KEY: "qcMcpApiKey" },
+    tmpfsPaths: ["/tmp"],
+    limits: { memoryMb: 512, cpus: 0.5, pidsLimit: 128 },
+    backends: [],
+    after: [],
+    stateless: true,
+  },
 ];
 
 /** Where the image keeps the application (see the Dockerfile). */
@@ -107,6 +124,9 @@ export const HEALTHCHECK_TIMING = { intervalSeconds: 5, timeoutSeconds: 5, start
 
 /** Where secret files are mounted in every container (a per-container volume). */
 export const SECRETS_DIR = "/run/secrets";
+
+/** Catalogue entries the aws target runs on Lambda behind API Gateway instead of on Fargate. */
+export const LAMBDA_SERVICES: ReadonlySet<string> = new Set(["qc-mcp"]);
 
 /** The file a secret variable is delivered as inside a container. */
 export function secretFilePath(variable: string): string {

@@ -10,7 +10,7 @@ export const BROKER_ENDPOINT_KEYS = ["binanceSpotUrl", "binanceFuturesUrl"] as c
 export const NETWORK_RANGE_KEYS = ["localSubnet", "vpsVpcCidr", "vpsDockerSubnet", "awsVpcCidr"] as const;
 
 /** Keys that identify one environment's hosts or certificates; never copied between stacks. */
-export const ENVIRONMENT_IDENTITY_KEYS = ["environment", "vpsLinuxAddress", "vpsWindowsAddress", "certificateArn"] as const;
+export const ENVIRONMENT_IDENTITY_KEYS = ["environment", "vpsLinuxAddress", "vpsWindowsAddress", "certificateArn", "albDomainName"] as const;
 
 /** Problems with broker endpoints that point at the other network (e.g. prod at a testnet). */
 export function brokerEndpointProblems(

@@ -19,11 +19,11 @@ export const STACK_SECRETS = {
   redisPassword: { targets: ALL_TARGETS, description: "Redis password (ElastiCache auth token on aws)", source: RANDOM_KEY },
   kbMcpApiKey: { targets: ALL_TARGETS, description: "API key MCP clients send to kb-mcp", source: RANDOM_KEY },
   vpsSshPrivateKey: { targets: ["vps"], description: "private SSH key for the VPS hosts", source: "cat ~/.ssh/quantmind_ed25519" },
-  // QuantConnect MCP on Lambda (aws only for now; local and vps add their targets when they run the
-  // qc-mcp container). The token is read silently from the terminal, so it never reaches shell history.
-  qcUserId: { targets: ["aws"], description: "QuantConnect user id (the number on the account page)", source: "printf %s '<your QuantConnect user id>'" },
-  qcApiToken: { targets: ["aws"], description: "QuantConnect API token", source: "(read -rs token && printf %s \"$token\")" },
-  qcMcpApiKey: { targets: ["aws"], description: "API key MCP clients send to the QuantConnect MCP API (API Gateway, at least 20 characters)", source: RANDOM_KEY },
+  // QuantConnect MCP (the qc-mcp container on local and vps, the Lambda on aws). The token is read
+  // silently from the terminal, so it never reaches shell history.
+  qcUserId: { targets: ALL_TARGETS, description: "QuantConnect user id (the number on the account page)", source: "printf %s '<your QuantConnect user id>'" },
+  qcApiToken: { targets: ALL_TARGETS, description: "QuantConnect API token", source: "(read -rs token && printf %s \"$token\")" },
+  qcMcpApiKey: { targets: ALL_TARGETS, description: "API key MCP clients send to the QuantConnect MCP API (API Gateway, at least 20 characters)", source: RANDOM_KEY },
 } as const satisfies Record<string, StackSecretSpec>;
 
 export type StackSecretKey = keyof typeof STACK_SECRETS;

@@ -7,7 +7,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { fileURLToPath } from "node:url";
-import { SERVICE_CATALOGUE, type ServiceContext, type ServiceDefinition } from "../catalogue.js";
+import { LAMBDA_SERVICES, SERVICE_CATALOGUE, type ServiceContext, type ServiceDefinition } from "../catalogue.js";
 import { Alarms } from "../components/aws/alarms.js";
 import { ImageRepository } from "../components/aws/image-repository.js";
 import { JobTrigger } from "../components/aws/job-trigger.js";
@@ -26,8 +26,6 @@ import type { DeployedTarget, McpEndpoint } from "./target.js";
 /** The repository root: the Docker build context. */
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
-/** Catalogue entries that run on Lambda behind API Gateway on aws instead of on Fargate. */
-export const LAMBDA_SERVICES: ReadonlySet<string> = new Set(["qc-mcp"]);
 
 export interface AwsTargetOptions {
   /** The QuantConnect MCP Lambda's code; default: bundled now by scripts/build-qc-lambda.ts. Tests pass a tiny archive. */

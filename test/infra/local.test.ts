@@ -32,18 +32,19 @@ const container = (name: string): RecordedResource => {
 };
 
 describe("local target (dev)", () => {
-  it("creates the network, the image, Redis, Qdrant, the indexer job and kb-mcp", () => {
+  it("creates the network, the image, Redis, Qdrant, the indexer job, kb-mcp and qc-mcp", () => {
     const network = run.named("docker:index/network:Network", "network");
     expect(network.inputs["name"]).toBe("qm-dev-net");
     expect(network.inputs["ipamConfigs"]).toEqual([{ subnet: "172.28.10.0/24" }]);
     const image = run.ofType("docker:index/image:Image");
     expect(image).toHaveLength(1);
     expect(image[0]!.inputs["build"]).toMatchObject({ builderVersion: "BuilderV1", platform: "linux/amd64" });
-    expect(runningContainers(run).map((r) => r.inputs["name"]).sort()).toEqual(["qm-dev-kb-indexer", "qm-dev-kb-mcp", "qm-dev-qdrant", "qm-dev-redis"]);
-    expect(run.ofType(CONTAINER).filter((r) => String(r.inputs["name"]).endsWith("-secrets-seeder"))).toHaveLength(4);
+    expect(runningContainers(run).map((r) => r.inputs["name"]).sort()).toEqual(["qm-dev-kb-indexer", "qm-dev-kb-mcp", "qm-dev-qc-mcp", "qm-dev-qdrant", "qm-dev-redis"]);
+    expect(run.ofType(CONTAINER).filter((r) => String(r.inputs["name"]).endsWith("-secrets-seeder"))).toHaveLength(5);
     expect(run.ofType("docker:index/volume:Volume").map((r) => r.inputs["name"]).sort()).toEqual([
       "qm-dev-kb-indexer-secrets",
       "qm-dev-kb-mcp-secrets",
+      "qm-dev-qc-mcp-secrets",
       "qm-dev-qdrant-secrets",
       "qm-dev-qdrant-snapshots",
       "qm-dev-qdrant-storage",
@@ -58,11 +59,12 @@ describe("local target (dev)", () => {
     expect(startCommandOf(run, "qm-dev-kb-mcp")).toContain("docker update --pids-limit 256 qm-dev-kb-mcp && docker restart qm-dev-kb-mcp");
   });
 
-  it("publishes only kb-mcp, on 127.0.0.1 only", () => {
+  it("publishes only the MCP servers, on 127.0.0.1 only", () => {
     for (const r of run.ofType(CONTAINER)) {
       for (const port of (r.inputs["ports"] as { ip: string }[] | undefined) ?? []) expect(port.ip).toBe("127.0.0.1");
     }
     expect(container("qm-dev-kb-mcp").inputs["ports"]).toEqual([{ internal: 8000, external: 8000, ip: "127.0.0.1" }]);
+    expect(container("qm-dev-qc-mcp").inputs["ports"]).toEqual([{ internal: 8001, external: 8001, ip: "127.0.0.1" }]);
     for (const name of ["qm-dev-redis", "qm-dev-qdrant", "qm-dev-kb-indexer"]) expect(container(name).inputs["ports"] ?? []).toEqual([]);
   });
 
@@ -77,6 +79,11 @@ describe("local target (dev)", () => {
     const redisConf = uploadedSecret(run, "qm-dev-redis", "/run/secrets/redis.conf");
     expect(redisConf).toContain(`requirepass ${config["quantmind:redisPassword"]}\n`);
     expect(redisConf).toContain("appendonly yes\n");
+    expect(secretUploads(run, "qm-dev-qc-mcp").map((u) => [u.file, u.content])).toEqual([
+      ["/run/secrets/QC_USER_ID", config["quantmind:qcUserId"]],
+      ["/run/secrets/QC_API_TOKEN", config["quantmind:qcApiToken"]],
+      ["/run/secrets/MCP_API_KEY", config["quantmind:qcMcpApiKey"]],
+    ]);
     expect(uploadedSecret(run, "qm-dev-qdrant", "/run/secrets/qdrant.yaml")).toContain(`api_key: "${config["quantmind:qdrantApiKey"]}"`);
   });
 

@@ -31,14 +31,15 @@ function serversByClient(json: string): Record<string, Record<string, { url?: st
 }
 
 describe("infra/index.ts per stack", () => {
-  it("dev: local endpoints and a client config for kb-mcp on loopback", async () => {
+  it("dev: local endpoints and a client config for both MCP servers on loopback", async () => {
     const { program, leaks } = await runProgram("dev");
     expect(leaks).toEqual([]);
     expect(program.target).toBe("local");
     expect(await isSecretOutput(program.mcpClientConfig)).toBe(true);
     const servers = serversByClient(await valueOf(program.mcpClientConfig));
-    for (const client of Object.values(servers)) expect(Object.keys(client)).toEqual(["quantmind-kb"]);
+    for (const client of Object.values(servers)) expect(Object.keys(client)).toEqual(["quantmind-kb", "quantmind-qc"]);
     expect(servers["cursor"]!["quantmind-kb"]!.url).toBe("http://127.0.0.1:8000/mcp");
+    expect(servers["vscode"]!["quantmind-qc"]!.url).toBe("http://127.0.0.1:8001/mcp");
   });
 
   it("testnet: tunnelled endpoints and the SSH tunnel command", async () => {

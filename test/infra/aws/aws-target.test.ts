@@ -4,7 +4,7 @@
  * logs, scaling and the QuantConnect Lambda's API.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { KB_MCP_PORT, SERVICE_CATALOGUE } from "../../../infra/catalogue.js";
+import { KB_MCP_PORT, LAMBDA_SERVICES, SERVICE_CATALOGUE } from "../../../infra/catalogue.js";
 import { QDRANT, QDRANT_HTTP_PORT, REDIS_PORT } from "../../../infra/backends.js";
 import { SERVICE_USER } from "../../../infra/hardening.js";
 import {
@@ -17,6 +17,9 @@ import {
   type RecordedResource,
 } from "../../helpers/pulumi-mocks.js";
 import { evaluateProdStack, TEST_CERTIFICATE_ARN, type ProdStackRun } from "./prod-stack.js";
+
+/** The catalogue entries that run on Fargate (qc-mcp is the Lambda on aws). */
+const FARGATE_CATALOGUE = SERVICE_CATALOGUE.filter((definition) => !LAMBDA_SERVICES.has(definition.name));
 
 const T = {
   taskDefinition: "aws:ecs/taskDefinition:TaskDefinition",
@@ -75,7 +78,7 @@ describe("aws target, prod stack as written", () => {
     for (const component of ["Network", "ImageRepository", "Secrets", "Redis", "Qdrant", "LoadBalancer", "Alarms", "QcLambda", "JobTrigger"]) {
       expect(count(`quantmind:aws:${component}`), component).toBe(1);
     }
-    expect(count("quantmind:aws:Service")).toBe(SERVICE_CATALOGUE.length);
+    expect(count("quantmind:aws:Service")).toBe(FARGATE_CATALOGUE.length);
     expect(count("aws:ec2/vpc:Vpc")).toBe(1);
     expect(count("aws:ec2/subnet:Subnet")).toBe(4);
     expect(count("aws:ec2/natGateway:NatGateway")).toBe(2);
@@ -124,7 +127,7 @@ describe("aws target, prod stack as written", () => {
     });
 
     it("takes each service's user, limits and writable paths from the catalogue", () => {
-      for (const definition of SERVICE_CATALOGUE) {
+      for (const definition of FARGATE_CATALOGUE) {
         const c = container(definition.name);
         expect(c.user).toBe(SERVICE_USER);
         expect(c.ulimits).toEqual([{ name: "nproc", softLimit: definition.limits.pidsLimit, hardLimit: definition.limits.pidsLimit }]);

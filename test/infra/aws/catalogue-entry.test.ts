@@ -33,7 +33,7 @@ const input = <V = unknown>(r: RecordedResource, key: string) => reveal(r.inputs
 
 beforeAll(async () => {
   stack = await evaluateProdStack({
-    catalogue: [...SERVICE_CATALOGUE, SIGNALS, QC_CONTAINER],
+    catalogue: [...SERVICE_CATALOGUE.filter((d) => d.name !== "qc-mcp"), SIGNALS, QC_CONTAINER],
     config: {
       "quantmind:albAllowedCidrs": "203.0.113.0/24, 198.51.100.7/32",
       "quantmind:albDomainName": "agents.example.org",
