@@ -62,6 +62,10 @@ COPY data ./data
 ENV NODE_ENV=production \
     QM_DATA_DIR=/var/lib/quantmind
 USER 10001:10001
+# Fargate has no tmpfs: the aws target mounts a task-scoped volume at /tmp, which keeps the image's
+# /tmp permissions (1777) only when the image declares the path a VOLUME. Docker targets mount a
+# tmpfs over it.
+VOLUME ["/tmp"]
 EXPOSE 8000
 # For the HTTP services (port: argument, else MCP_PORT, else 8000). The targets set the probe per
 # service from infra/catalogue.ts and turn it off for one-shot jobs such as `index`.
