@@ -12,8 +12,12 @@ import { parseToolsets } from "./toolsets.js";
 /** QuantConnect's REST API v2 root. */
 export const DEFAULT_QC_API_URL = "https://www.quantconnect.com/api/v2";
 
-/** Secrets: never logged, never echoed in a config error; each may be given as `<NAME>_FILE`. */
-export const QC_SECRETS = ["QC_API_TOKEN", "MCP_API_KEY"] as const;
+/**
+ * Secrets: never echoed in a config error; each may be given as `<NAME>_FILE`. The user id is
+ * not confidential alone, but it is half of the credential and the targets deliver the two
+ * together, as files.
+ */
+export const QC_SECRETS = ["QC_USER_ID", "QC_API_TOKEN", "MCP_API_KEY"] as const;
 
 /** API Gateway gives up after 29 s: one tool call's whole budget, retries included, stays below it. */
 export const API_GATEWAY_LIMIT_MS = 29_000;

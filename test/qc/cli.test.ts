@@ -12,7 +12,7 @@ describe("quantmind serve qc", () => {
   it("stops with exit code 2 and one line naming the missing variable, without echoing the token", () => {
     const result = run(["serve", "qc", "--transport", "http"], { QC_API_TOKEN: "qc-token-must-not-show", LOG_LEVEL: "warn" });
     expect(result.code).toBe(2);
-    expect(result.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^quantmind: QC_USER_ID is not set: is required/)]);
+    expect(result.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^quantmind: QC_USER_ID: is required \(or set QC_SECRETS_ARN/)]);
     expect(result.stderr).not.toContain("qc-token-must-not-show");
   });
 });

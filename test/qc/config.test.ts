@@ -54,7 +54,7 @@ describe("QuantConnect MCP configuration", () => {
   });
 
   it("requires the credentials unless a Secrets Manager secret supplies them", () => {
-    expect(configError({ QC_API_TOKEN: CREDS.QC_API_TOKEN })).toMatch(/^QC_USER_ID is not set: is required \(or set QC_SECRETS_ARN/);
+    expect(configError({ QC_API_TOKEN: CREDS.QC_API_TOKEN })).toMatch(/^QC_USER_ID: is required \(or set QC_SECRETS_ARN/);
     expect(configError({ QC_USER_ID: "1" })).toMatch(/^QC_API_TOKEN: is required/);
     expect(loadQcConfig({ QC_SECRETS_ARN: "arn:aws:secretsmanager:eu-west-1:1:secret:qc" }).QC_SECRETS_ARN).toMatch(/^arn:/);
   });
@@ -65,12 +65,15 @@ describe("QuantConnect MCP configuration", () => {
     expect(configError({ ...CREDS, MCP_API_KEY: "tiny-key" })).not.toContain("tiny-key");
   });
 
-  it("reads QC_API_TOKEN and MCP_API_KEY from _FILE variables", async () => {
+  it("reads QC_USER_ID, QC_API_TOKEN and MCP_API_KEY from _FILE variables, as the targets deliver them", async () => {
+    const userFile = path.join(temp.dir, "user");
     const tokenFile = path.join(temp.dir, "token");
     const keyFile = path.join(temp.dir, "key");
+    await writeFile(userFile, "424242\n");
     await writeFile(tokenFile, "qc-token-from-file-123\n");
     await writeFile(keyFile, "mcp-key-from-file-0123456789\n");
-    const config = loadQcConfig({ QC_USER_ID: "1", QC_API_TOKEN_FILE: tokenFile, MCP_API_KEY_FILE: keyFile });
+    const config = loadQcConfig({ QC_USER_ID_FILE: userFile, QC_API_TOKEN_FILE: tokenFile, MCP_API_KEY_FILE: keyFile });
+    expect(config.QC_USER_ID).toBe("424242");
     expect(config.QC_API_TOKEN).toBe("qc-token-from-file-123");
     expect(config.MCP_API_KEY).toBe("mcp-key-from-file-0123456789");
   });
@@ -81,7 +84,7 @@ describe("QuantConnect MCP configuration", () => {
 
   it("hands the deploy targets every variable it reads and which are secret", () => {
     expect(QC_ENV_VARS).toEqual(expect.arrayContaining(["QC_USER_ID", "QC_API_TOKEN", "QC_API_URL", "QC_ENABLE_LIVE_TRADING", "QC_TOOLSETS", "QC_SECRETS_ARN", "MCP_API_KEY", "LOG_LEVEL"]));
-    expect([...QC_SECRETS].sort()).toEqual(["MCP_API_KEY", "QC_API_TOKEN"]);
+    expect([...QC_SECRETS].sort()).toEqual(["MCP_API_KEY", "QC_API_TOKEN", "QC_USER_ID"]);
     for (const secret of QC_SECRETS) expect(QC_ENV_VARS).toContain(secret);
   });
 });
