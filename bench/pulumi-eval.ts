@@ -9,10 +9,10 @@
  * QuantConnect Lambda bundle with esbuild, as the program does.
  *
  * Most of the time is Pulumi capturing a stack trace for every resource and output property,
- * which tsx's source maps make several times dearer; BENCH_PULUMI_SOURCE_MAPS=off measures the
- * program with them off (as a program that calls `process.setSourceMapsEnabled(false)` would run).
+ * which tsx's source maps make dearer; the program turns them off (infra/runtime-settings.ts),
+ * and so does this bench; QUANTMIND_SOURCE_MAPS=on measures with them on.
  *
- *   BENCH_PULUMI_RUNS=5 [BENCH_PULUMI_SOURCE_MAPS=off] npm run bench -- pulumi
+ *   BENCH_PULUMI_RUNS=5 [QUANTMIND_SOURCE_MAPS=on] npm run bench -- pulumi
  */
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -79,7 +79,7 @@ export async function benchPulumiEval(): Promise<void> {
   const runs = Number(process.env.BENCH_PULUMI_RUNS ?? 5);
   console.log(`machine: ${machine()}`);
   console.log(`date: ${new Date().toISOString()}`);
-  const sourceMaps = process.env.BENCH_PULUMI_SOURCE_MAPS === "off" ? "off" : "on (tsx's default)";
+  const sourceMaps = process.env["QUANTMIND_SOURCE_MAPS"] === "on" ? "on (QUANTMIND_SOURCE_MAPS=on)" : "off (the program's setting)";
   console.log(`Pulumi program evaluation under mocks (fresh process per stack; warm = median of ${runs}; source maps ${sourceMaps})`);
   for (const stack of STACKS) {
     const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--child", stack, String(runs)], { maxBuffer: 1 << 20 });
@@ -90,7 +90,7 @@ export async function benchPulumiEval(): Promise<void> {
 }
 
 if (process.argv[2] === "--child") {
-  if (process.env.BENCH_PULUMI_SOURCE_MAPS === "off") process.setSourceMapsEnabled(false);
+  await import("../infra/runtime-settings.js");
   const timing = await child(process.argv[3] as Stack, Number(process.argv[4] ?? 5));
   process.stdout.write(`${JSON.stringify(timing)}\n`);
 }

@@ -6,6 +6,7 @@
  *   pulumi up --stack testnet    (VPS pair)
  *   pulumi up --stack prod       (AWS)
  */
+import "./runtime-settings.js";
 import { loadStackConfig, loadStackSecrets } from "../stacks/load.js";
 import { createTarget } from "./create-target.js";
 import { mcpClientConfigOutput } from "./mcp-client-config.js";
