@@ -6,6 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
+import { createEc2Host } from "./ec2-host.js";
 import { DIAL_LIMITS, sshConnection } from "./ssh.js";
 
 /** Debian 12's official AMIs (owner: Debian). */
@@ -43,28 +44,21 @@ export class LinuxDockerHost extends pulumi.ComponentResource {
 
     let instanceReady: pulumi.Resource[] = [];
     if (args.create) {
-      const ami = aws.ec2.getAmiOutput(
-        { owners: [DEBIAN_AMI.owner], mostRecent: true, filters: [{ name: "name", values: [DEBIAN_AMI.namePattern] }, { name: "architecture", values: ["x86_64"] }] },
-        { parent: this },
-      );
       const keyPair = new aws.ec2.KeyPair(`${name}-key`, { publicKey: args.create.sshPublicKey, tags: args.tags }, { parent: this });
-      const instance = new aws.ec2.Instance(
-        `${name}-instance`,
+      const { instance, eip } = createEc2Host(
+        name,
         {
-          ami: ami.id,
+          ami: DEBIAN_AMI,
           instanceType: args.create.instanceType,
           subnetId: args.create.subnetId,
-          vpcSecurityGroupIds: [args.create.securityGroupId],
+          securityGroupId: args.create.securityGroupId,
           keyName: keyPair.keyName,
           userData: linuxUserData(args.sshUser),
-          userDataReplaceOnChange: true,
-          rootBlockDevice: { volumeSize: 40, volumeType: "gp3", encrypted: true },
-          metadataOptions: { httpTokens: "required", httpEndpoint: "enabled" },
-          tags: { ...args.tags, Name: `${name}` },
+          rootVolumeGb: 40,
+          tags: args.tags,
         },
-        { parent: this },
+        this,
       );
-      const eip = new aws.ec2.Eip(`${name}-eip`, { instance: instance.id, domain: "vpc", tags: args.tags }, { parent: this });
       this.publicAddress = eip.publicIp;
       this.privateAddress = instance.privateIp;
       instanceReady = [eip];

@@ -2,11 +2,14 @@
  * The Windows MT5 host of the vps target: an EC2 instance from the latest Windows Server AMI
  * prepared by PowerShell user data, with an Elastic IP, or an existing host prepared over SSH.
  */
-import * as aws from "@pulumi/aws";
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
+import { createEc2Host } from "./ec2-host.js";
 import { DIAL_LIMITS, sshConnection } from "./ssh.js";
 import { windowsPrepCommand, windowsUserData } from "./windows-prep.js";
+
+/** Windows Server 2022's official AMIs. */
+const WINDOWS_AMI = { owner: "amazon", namePattern: "Windows_Server-2022-English-Full-Base-*" };
 
 /** The administrator account OpenSSH logs into. */
 export const WINDOWS_SSH_USER = "Administrator";
@@ -36,27 +39,20 @@ export class WindowsMt5Host extends pulumi.ComponentResource {
     }));
 
     if (args.create) {
-      const ami = aws.ec2.getAmiOutput(
-        { owners: ["amazon"], mostRecent: true, filters: [{ name: "name", values: ["Windows_Server-2022-English-Full-Base-*"] }] },
-        { parent: this },
-      );
       // No key pair: EC2 Windows AMIs take RSA keys only, and the operator's key arrives by user data instead.
-      const instance = new aws.ec2.Instance(
-        `${name}-instance`,
+      const { instance, eip } = createEc2Host(
+        name,
         {
-          ami: ami.id,
+          ami: WINDOWS_AMI,
           instanceType: args.create.instanceType,
           subnetId: args.create.subnetId,
-          vpcSecurityGroupIds: [args.create.securityGroupId],
+          securityGroupId: args.create.securityGroupId,
           userData: prep.apply(windowsUserData),
-          userDataReplaceOnChange: true,
-          rootBlockDevice: { volumeSize: 60, volumeType: "gp3", encrypted: true },
-          metadataOptions: { httpTokens: "required", httpEndpoint: "enabled" },
-          tags: { ...args.tags, Name: name },
+          rootVolumeGb: 60,
+          tags: args.tags,
         },
-        { parent: this },
+        this,
       );
-      const eip = new aws.ec2.Eip(`${name}-eip`, { instance: instance.id, domain: "vpc", tags: args.tags }, { parent: this });
       this.publicAddress = eip.publicIp;
       this.privateAddress = instance.privateIp;
     } else {
