@@ -2,7 +2,7 @@
  * The `quantmind` CLI: one entry point for every service, so each deploy target runs the same
  * image with a different command. Options override the matching environment variables.
  */
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Argument, Command, InvalidArgumentError, Option } from "commander";
 import { ConfigError, QuantMindError } from "./shared/errors.js";
 import { createLogger, scrubSecrets } from "./shared/logger.js";
 import { loadKbConfig, type KbConfig } from "./kb/config.js";
@@ -10,6 +10,10 @@ import { indexWithProgress, printTestQuery } from "./kb/cli/index-command.js";
 import { startKb } from "./kb/cli/start-command.js";
 import { closeKbDeps, createKbDeps, serveKbHttp, serveKbStdio } from "./kb/main.js";
 import { serveQc } from "./qc/cli/serve-command.js";
+import { listBackups } from "./backup/cli/list-command.js";
+import { restoreCommand } from "./backup/cli/restore-command.js";
+import { runBackupCommand, type RunTarget } from "./backup/cli/run-command.js";
+import { scheduleBackups } from "./backup/cli/schedule-command.js";
 
 const DEFAULT_TEST_QUERY = "how to size a position from the average true range";
 
@@ -91,6 +95,43 @@ program
     const config = kbConfig({ MCP_PORT: options.port });
     const stop = await startKb(config, process.stdout);
     shutdownOnSignal(stop);
+  });
+
+const backup = program.command("backup").description("Qdrant snapshots and Redis RDB copies: run, schedule, list, restore (env: BACKUP_*, REDIS_URL, QDRANT_URL)");
+
+backup
+  .command("run")
+  .description("back up one store now, or both; exits non-zero when any backup fails")
+  .addArgument(new Argument("<store>", "what to back up").choices(["qdrant", "redis", "all"]))
+  .action(async (store: RunTarget) => {
+    await runBackupCommand(store, process.stdout);
+  });
+
+backup
+  .command("schedule")
+  .description("the backup daemon: runs each configured store on its cron schedule (BACKUP_SCHEDULE_REDIS, BACKUP_SCHEDULE_QDRANT)")
+  .action(async () => {
+    shutdownOnSignal(await scheduleBackups());
+  });
+
+backup
+  .command("list")
+  .description("complete backups, oldest first")
+  .addOption(new Option("--store <store>", "only this store").choices(["qdrant", "redis"]))
+  .option("--json", "print the manifests as JSON")
+  .action(async (options: { store?: "qdrant" | "redis"; json?: boolean }) => {
+    await listBackups(options.store, options.json ?? false, process.stdout);
+  });
+
+backup
+  .command("restore")
+  .description("verify a backup and restore it: Redis into a stopped server's data directory, Qdrant through its recover API")
+  .argument("<id>", "backup id from `quantmind backup list`")
+  .option("--redis-data-dir <dir>", "data directory of the stopped Redis to restore into")
+  .option("--force", "move an existing AOF/RDB in the Redis data directory aside instead of refusing")
+  .option("--download <dir>", "only fetch and verify the backup's files into <dir>")
+  .action(async (id: string, options: { redisDataDir?: string; force?: boolean; download?: string }) => {
+    await restoreCommand(id, options, process.stdout);
   });
 
 function shutdownOnSignal(stop: () => Promise<void>): void {
