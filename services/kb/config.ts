@@ -38,12 +38,8 @@ export const KbEnvSchema = z
     /** Unset: a key generated into `<QM_DATA_DIR>/api-key`. */
     MCP_API_KEY: z.string().min(16, "must be at least 16 characters").optional(),
     /** Comma-separated origins, or `*`. */
-    MCP_CORS_ORIGINS: z
-      .string()
-      .default("*")
-      .transform((value) => value.split(",").map((origin) => origin.trim()).filter(Boolean))
-      .refine((origins) => origins.length > 0, "list at least one origin, or *"),
-    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    MCP_CORS_ORIGINS: envField.corsOrigins(),
+    LOG_LEVEL: envField.logLevel(),
   })
   .superRefine((env, ctx) => {
     if (env.KB_EMBEDDER !== "openai") return;

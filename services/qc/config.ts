@@ -73,14 +73,10 @@ export const QcEnvSchema = z
     /** API key for `/mcp`; unset: generated into `<QM_DATA_DIR>/api-key` (required on Lambda). */
     MCP_API_KEY: z.string().min(16, "must be at least 16 characters").optional(),
     /** Comma-separated origins, or `*`. */
-    MCP_CORS_ORIGINS: z
-      .string()
-      .default("*")
-      .transform((value) => value.split(",").map((origin) => origin.trim()).filter(Boolean))
-      .refine((origins) => origins.length > 0, "list at least one origin, or *"),
+    MCP_CORS_ORIGINS: envField.corsOrigins(),
     /** Requests per minute per API key on the local HTTP server; 0 turns the limit off; default 120. */
     MCP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(120),
-    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    LOG_LEVEL: envField.logLevel(),
   })
   .superRefine((env, ctx) => {
     if (env.QC_SECRETS_ARN !== undefined) return;

@@ -65,4 +65,13 @@ export const envField = {
   /** A TCP port; 0 asks the OS for a free one. */
   port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
   url: () => z.url({ protocol: /^https?$/, message: "expected an http(s) URL" }),
+  /** Comma-separated CORS origins, or `*` (the default). */
+  corsOrigins: () =>
+    z
+      .string()
+      .default("*")
+      .transform((value) => value.split(",").map((origin) => origin.trim()).filter(Boolean))
+      .refine((origins) => origins.length > 0, "list at least one origin, or *"),
+  /** A pino level, or `silent`; default `info`. */
+  logLevel: () => z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 };

@@ -2,14 +2,12 @@
  * Starts the real `quantmind serve kb` CLI for end-to-end tests, over stdio (the SDK client
  * launches it) or over HTTP (a child process on a free loopback port).
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { CLI, startCliHttpServer, type RunningCliServer } from "./cli-server.js";
 
-export const CLI = path.resolve(fileURLToPath(new URL("../../bin/quantmind.js", import.meta.url)));
+export { CLI };
 export const TEST_API_KEY = "e2e-test-key-0123456789abcdef";
 
 export interface ConnectedKb {
@@ -48,37 +46,8 @@ export async function connectStdio(location: KbLocation, extraEnv: Record<string
 }
 
 /** Starts `serve kb --transport http --port 0` and waits for its "listening" log line. */
-export async function startHttpServer(
-  location: KbLocation,
-  extraEnv: Record<string, string> = {},
-): Promise<{ child: ChildProcess; mcpUrl: string; stderr: () => string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [CLI, "serve", "kb", "--transport", "http", "--port", "0"], {
-    env: baseEnv(location, { MCP_API_KEY: TEST_API_KEY, ...extraEnv }),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stderr = "";
-  const mcpUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${stderr}`)), 60_000);
-    child.stderr!.on("data", (chunk) => {
-      stderr += String(chunk);
-      const match = /"url":"(http:\/\/127\.0\.0\.1:\d+\/mcp)"/.exec(stderr);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code}:\n${stderr}`));
-    });
-  });
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once("exit", () => resolve());
-      child.kill("SIGTERM");
-    });
-  return { child, mcpUrl, stderr: () => stderr, stop };
+export function startHttpServer(location: KbLocation, extraEnv: Record<string, string> = {}): Promise<RunningCliServer> {
+  return startCliHttpServer("kb", baseEnv(location, { MCP_API_KEY: TEST_API_KEY, ...extraEnv }));
 }
 
 export async function connectHttp(location: KbLocation, extraEnv: Record<string, string> = {}): Promise<ConnectedKb> {

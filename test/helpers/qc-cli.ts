@@ -3,11 +3,10 @@
  * launches it) or over HTTP (a child process on a free loopback port), pointed at the
  * QuantConnect stand-in.
  */
-import { spawn } from "node:child_process";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { CLI } from "./kb-cli.js";
+import { CLI, startCliHttpServer, type RunningCliServer } from "./cli-server.js";
 import type { QcApiServer } from "./qc-api-server.js";
 import { qcTestEnv } from "./qc-in-process.js";
 
@@ -38,37 +37,8 @@ export async function connectQcStdio(api: QcApiServer, extraEnv: Record<string, 
 }
 
 /** Starts `serve qc --transport http --port 0` and waits for its "listening" log line. */
-export async function startQcHttpServer(api: QcApiServer, extraEnv: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [CLI, "serve", "qc", "--transport", "http", "--port", "0"], {
-    env: childEnv(api, { MCP_API_KEY: QC_TEST_API_KEY, ...extraEnv }),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stderr = "";
-  const mcpUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGTERM"); // never leave a server behind
-      reject(new Error(`server did not print its URL in 60 s:\n${stderr}`));
-    }, 60_000);
-    child.stderr.on("data", (chunk) => {
-      stderr += String(chunk);
-      const match = /"url":"(http:\/\/127\.0\.0\.1:\d+\/mcp)"/.exec(stderr);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code}:\n${stderr}`));
-    });
-  });
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once("exit", () => resolve());
-      child.kill("SIGTERM");
-    });
-  return { child, mcpUrl, stderr: () => stderr, stop };
+export function startQcHttpServer(api: QcApiServer, extraEnv: Record<string, string> = {}): Promise<RunningCliServer> {
+  return startCliHttpServer("qc", childEnv(api, { MCP_API_KEY: QC_TEST_API_KEY, ...extraEnv }));
 }
 
 export async function connectQcHttp(api: QcApiServer, extraEnv: Record<string, string> = {}): Promise<ConnectedQc> {
