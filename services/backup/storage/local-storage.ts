@@ -30,7 +30,7 @@ export class LocalDirectoryStorage implements BackupStorage {
     return path.join(this.root, store, id);
   }
 
-  async putFile(_store: BackupStore, id: string, name: string, localPath: string): Promise<void> {
+  async putFile(_store: BackupStore, id: string, name: string, localPath: string, _sha256: string): Promise<void> {
     await this.guard(`write ${name} of ${id}`, async () => {
       await mkdir(this.staging(id), { recursive: true });
       await copyFile(localPath, path.join(this.staging(id), name));
