@@ -70,8 +70,10 @@ export const QcEnvSchema = z
     MCP_HOST: z.string().default("127.0.0.1"),
     /** Default 8001, beside the knowledge base's 8000. */
     MCP_PORT: envField.port(8001),
-    /** API key for `/mcp`; unset: generated into `<QM_DATA_DIR>/api-key` (required on Lambda). */
+    /** API key for `/mcp`; unset: generated into `<QM_DATA_DIR>/api-key` (on Lambda: MCP_API_KEY_ARN). */
     MCP_API_KEY: z.string().min(16, "must be at least 16 characters").optional(),
+    /** Lambda: Secrets Manager secret (ARN or name) whose value is the API key, read at start-up instead of MCP_API_KEY. */
+    MCP_API_KEY_ARN: z.string().min(1).max(2048).optional(),
     /** Comma-separated origins, or `*`. */
     MCP_CORS_ORIGINS: envField.corsOrigins(),
     /** Requests per minute per API key on the local HTTP server; 0 turns the limit off; default 120. */

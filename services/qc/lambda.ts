@@ -24,15 +24,15 @@ export interface LambdaHandlerOptions extends QcDepsOverrides {
 
 /**
  * Builds the handler from an environment: config, client, cached listing and the HTTP app, once.
- * The API key is MCP_API_KEY or, when that is unset, the `mcpApiKey` of the QC_SECRETS_ARN secret.
+ * The API key is MCP_API_KEY or, when that is unset, the value of the MCP_API_KEY_ARN secret.
  */
 export function createLambdaHandler(env: Env = process.env, options: LambdaHandlerOptions = {}): LambdaHandler {
   const config = loadQcConfig(env);
-  const secretId = config.QC_SECRETS_ARN;
-  if (!config.MCP_API_KEY && secretId === undefined) {
+  const keySecret = config.MCP_API_KEY_ARN;
+  if (!config.MCP_API_KEY && keySecret === undefined) {
     throw new ConfigError(
       "MCP_API_KEY is not set: the Lambda needs the API key clients send (the value of the API Gateway key), " +
-        "as MCP_API_KEY or as mcpApiKey in the QC_SECRETS_ARN secret",
+        "as MCP_API_KEY or as the secret MCP_API_KEY_ARN names",
     );
   }
   const { logDestination, ...overrides } = options;
@@ -40,7 +40,7 @@ export function createLambdaHandler(env: Env = process.env, options: LambdaHandl
   const readSecret = overrides.readSecret ?? secretsManagerReader();
   const deps = createQcDeps(config, logger, { ...overrides, readSecret });
   const buildApp = async (): Promise<Hono> => {
-    const apiKey = config.MCP_API_KEY ?? (await readSecretApiKey(readSecret, secretId!));
+    const apiKey = config.MCP_API_KEY ?? (await readSecretApiKey(readSecret, keySecret!));
     return createQcHttpApp(config, deps, { apiKeys: [apiKey] });
   };
   const start = () => {

@@ -90,27 +90,17 @@ function parseCredentialsSecret(raw: string, secretId: string): QcCredentials {
 }
 
 /**
- * The MCP API key kept in the same secret as `mcpApiKey` (at least 16 characters), so a Lambda
- * need not carry it in its environment. Read once per cold start.
+ * The MCP API key from a secret whose string value is the key itself (at least 16 characters),
+ * so a Lambda need not carry it in its environment. Read once per cold start.
  */
 export async function readSecretApiKey(read: SecretReader, secretId: string): Promise<string> {
-  let raw: string;
+  let key: string;
   try {
-    raw = await read(secretId);
+    key = (await read(secretId)).trim();
   } catch (error) {
-    throw new SecretsUnavailableError(`cannot read the secret ${secretId} for the MCP API key: ${(error as Error).message}`, { cause: error });
+    throw new SecretsUnavailableError(`cannot read the MCP API key secret ${secretId}: ${(error as Error).message}`, { cause: error });
   }
-  let key: unknown;
-  try {
-    key = (JSON.parse(raw) as Record<string, unknown> | null)?.mcpApiKey;
-  } catch {
-    key = undefined;
-  }
-  if (typeof key !== "string" || key.length < 16) {
-    throw new SecretsUnavailableError(
-      `secret ${secretId} holds no mcpApiKey of 16 or more characters: add it, or set MCP_API_KEY`,
-    );
-  }
+  if (key.length < 16) throw new SecretsUnavailableError(`secret ${secretId} holds no API key of 16 or more characters`);
   registerSecret(key);
   return key;
 }

@@ -102,41 +102,45 @@ describe("Lambda handler (API Gateway REST proxy)", () => {
     expect(JSON.parse(health.body)).toEqual({ status: "ok", service: "qc", tools: 63, liveTrading: true });
   });
 
-  it("takes the API key from the credentials secret when MCP_API_KEY is unset", async () => {
+  it("takes the API key from the MCP_API_KEY_ARN secret when MCP_API_KEY is unset", async () => {
     const reads: string[] = [];
     const secretKey = "key-from-the-secret-0123456789";
-    const secret = { userId: api.userId, apiToken: api.apiToken, mcpApiKey: secretKey };
+    const secrets: Record<string, string> = {
+      "qc/credentials": JSON.stringify({ userId: api.userId, apiToken: api.apiToken }),
+      "qc/mcp-api-key": `${secretKey}\n`,
+    };
     const fromSecret = createLambdaHandler(
-      { QC_SECRETS_ARN: "qc/credentials", QC_API_URL: api.url, LOG_LEVEL: "silent" },
-      { readSecret: async (id) => (reads.push(id), JSON.stringify(secret)) },
+      { QC_SECRETS_ARN: "qc/credentials", MCP_API_KEY_ARN: "qc/mcp-api-key", QC_API_URL: api.url, LOG_LEVEL: "silent" },
+      { readSecret: async (id) => (reads.push(id), secrets[id]!) },
     );
     const call = (key: string) => fromSecret(mcpEvent(key, toolCall(1, "read_account", {})));
     expect((await call(KEY)).statusCode).toBe(401);
     const answered = await call(secretKey);
     expect(JSON.parse(answered.body).result.structuredContent).toMatchObject({ success: true });
     expect(api.calls).toEqual([expect.objectContaining({ endpoint: "/account/read", authorized: true })]);
-    expect(reads).toEqual(["qc/credentials", "qc/credentials"]); // the key at start, the credentials at the first call
+    expect(reads).toEqual(["qc/mcp-api-key", "qc/credentials"]); // the key at start, the credentials at the first call
   });
 
-  it("answers 503 while the secret holds no API key, and reads it again on the next request", async () => {
+  it("answers 503 while the key secret cannot be used, and reads it again on the next request", async () => {
     const logs = captureLogs();
-    let secret: Record<string, string> = { userId: api.userId, apiToken: api.apiToken };
+    let key = "short";
     const handler = createLambdaHandler(
-      { QC_SECRETS_ARN: "qc/credentials", QC_API_URL: api.url, LOG_LEVEL: "warn" },
-      { readSecret: async () => JSON.stringify(secret), logDestination: logs.destination },
+      { QC_USER_ID: api.userId, QC_API_TOKEN: api.apiToken, MCP_API_KEY_ARN: "qc/mcp-api-key", QC_API_URL: api.url, LOG_LEVEL: "warn" },
+      { readSecret: async () => key, logDestination: logs.destination },
     );
     const list = mcpEvent("late-key-0123456789abcdef", { jsonrpc: "2.0", id: 1, method: "tools/list" });
     const refused = await handler(list);
     expect(refused.statusCode).toBe(503);
     expect(JSON.parse(refused.body)).toMatchObject({ error: "UNAVAILABLE" });
-    expect(logs.text()).toMatch(/holds no mcpApiKey of 16 or more characters/);
-    secret = { ...secret, mcpApiKey: "late-key-0123456789abcdef" };
+    expect(logs.text()).toMatch(/secret qc\/mcp-api-key holds no API key of 16 or more characters/);
+    key = "late-key-0123456789abcdef";
     expect((await handler(list)).statusCode).toBe(200);
+    expect(logs.text()).not.toContain(key);
   });
 
   it("refuses to start without an API key or with a bad variable, naming it", () => {
     expect(() => createLambdaHandler(qcTestEnv(api))).toThrow(ConfigError);
-    expect(() => createLambdaHandler(qcTestEnv(api))).toThrow(/^MCP_API_KEY is not set: .* or as mcpApiKey in the QC_SECRETS_ARN secret$/);
+    expect(() => createLambdaHandler(qcTestEnv(api))).toThrow(/^MCP_API_KEY is not set: .* or as the secret MCP_API_KEY_ARN names$/);
     expect(() => createLambdaHandler(qcTestEnv(api, { MCP_API_KEY: KEY, QC_TOOLSETS: "bogus" }))).toThrow(/^QC_TOOLSETS="bogus": unknown toolset/);
   });
 
