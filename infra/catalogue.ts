@@ -13,6 +13,27 @@ export interface ServiceContext {
   redisUrl: string;
   logLevel: string;
   kbCollection: string;
+  /** Backup schedule and retention, from the stack configuration. */
+  backup: BackupSettings;
+}
+
+/** When the backup service backs each store up, and how many backups it keeps (stack config `backup*`). */
+export interface BackupSettings {
+  /** 5-field cron expressions, UTC. */
+  redisSchedule: string;
+  qdrantSchedule: string;
+  keepHourly: number;
+  keepDaily: number;
+  keepWeekly: number;
+}
+
+/** A persistent volume of a service on the Docker targets (tmpfs paths are separate). */
+export interface ServiceVolume {
+  /** `own`: the service's own named volume `<prefix>-<service>-<role>`; a backend: that backend's volume `<prefix>-<backend>-<role>`. */
+  owner: "own" | "redis" | "qdrant";
+  role: string;
+  path: string;
+  readOnly: boolean;
 }
 
 export interface ServiceDefinition {
@@ -34,6 +55,8 @@ export interface ServiceDefinition {
   secrets: Readonly<Record<string, ServiceSecretKey>>;
   /** Writable paths (tmpfs); everything else is read-only. */
   tmpfsPaths: readonly string[];
+  /** Persistent volumes on the Docker targets; default none. */
+  volumes?: readonly ServiceVolume[];
   limits: ContainerLimits;
   /** Backends it needs up first. */
   backends: readonly ("qdrant" | "redis")[];
@@ -50,6 +73,29 @@ const kbEnv = (c: ServiceContext): Record<string, string> => ({
   QDRANT_URL: c.qdrantUrl,
   KB_COLLECTION: c.kbCollection,
   QM_DATA_DIR: DATA_DIR,
+  LOG_LEVEL: c.logLevel,
+});
+
+/**
+ * The backup service's own volume on Docker targets. It is mounted over the image's
+ * /var/lib/quantmind, which the service user owns, so Docker gives the new volume that owner.
+ */
+export const BACKUP_VOLUME_PATH = "/var/lib/quantmind";
+
+/** The backup service's environment on the Docker targets (aws swaps in S3: components/aws/backups.ts). */
+const backupEnv = (c: ServiceContext): Record<string, string> => ({
+  REDIS_URL: c.redisUrl,
+  REDIS_RDB_PATH: "/data/dump.rdb",
+  QDRANT_URL: c.qdrantUrl,
+  BACKUP_STORAGE: "local",
+  BACKUP_DIR: `${BACKUP_VOLUME_PATH}/backups`,
+  BACKUP_WORK_DIR: `${BACKUP_VOLUME_PATH}/work`,
+  BACKUP_METRICS_FILE: `${BACKUP_VOLUME_PATH}/metrics/backup.prom`,
+  BACKUP_SCHEDULE_REDIS: c.backup.redisSchedule,
+  BACKUP_SCHEDULE_QDRANT: c.backup.qdrantSchedule,
+  BACKUP_KEEP_HOURLY: String(c.backup.keepHourly),
+  BACKUP_KEEP_DAILY: String(c.backup.keepDaily),
+  BACKUP_KEEP_WEEKLY: String(c.backup.keepWeekly),
   LOG_LEVEL: c.logLevel,
 });
 
@@ -101,6 +147,25 @@ export const SERVICE_CATALOGUE: readonly ServiceDefinition[] = [
     after: [],
     stateless: true,
   },
+  {
+    // On aws this entry runs as scheduled ECS tasks writing to S3 instead (components/aws/backups.ts).
+    name: "backup",
+    description: "scheduled Qdrant snapshots and Redis RDB copies with retention",
+    command: ["backup", "schedule"],
+    lifecycle: "daemon",
+    env: backupEnv,
+    secrets: { REDIS_PASSWORD: "redisPassword", QDRANT_API_KEY: "qdrantApiKey" },
+    tmpfsPaths: ["/tmp"],
+    // Redis's data read-only (the RDB the backup copies); backups on the service's own volume.
+    volumes: [
+      { owner: "redis", role: "data", path: "/data", readOnly: true },
+      { owner: "own", role: "data", path: BACKUP_VOLUME_PATH, readOnly: false },
+    ],
+    limits: { memoryMb: 512, cpus: 0.5, pidsLimit: 128 },
+    backends: ["qdrant", "redis"],
+    after: [],
+    stateless: false,
+  },
 ];
 
 /** Where the image keeps the application (see the Dockerfile). */
@@ -128,7 +193,27 @@ export const SECRETS_DIR = "/run/secrets";
 /** Catalogue entries the aws target runs on Lambda behind API Gateway instead of on Fargate. */
 export const LAMBDA_SERVICES: ReadonlySet<string> = new Set(["qc-mcp"]);
 
+/** Catalogue entries the aws target runs as EventBridge-scheduled ECS tasks instead of a service. */
+export const SCHEDULED_TASK_SERVICES: ReadonlySet<string> = new Set(["backup"]);
+
 /** The file a secret variable is delivered as inside a container. */
 export function secretFilePath(variable: string): string {
   return `${SECRETS_DIR}/${variable}`;
+}
+
+/** The backup settings of a stack's configuration. */
+export function backupSettings(config: {
+  backupRedisSchedule: string;
+  backupQdrantSchedule: string;
+  backupKeepHourly: number;
+  backupKeepDaily: number;
+  backupKeepWeekly: number;
+}): BackupSettings {
+  return {
+    redisSchedule: config.backupRedisSchedule,
+    qdrantSchedule: config.backupQdrantSchedule,
+    keepHourly: config.backupKeepHourly,
+    keepDaily: config.backupKeepDaily,
+    keepWeekly: config.backupKeepWeekly,
+  };
 }

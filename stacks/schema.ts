@@ -44,6 +44,31 @@ const bool = z.enum(["true", "false"]).transform((value) => value === "true");
 /** The retention periods CloudWatch accepts. */
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
+/** A 5-field cron expression (minute hour day-of-month month day-of-week), evaluated in UTC. */
+const cron = z
+  .string()
+  .trim()
+  .regex(/^[0-9*/,A-Za-z-]+( +[0-9*/,A-Za-z-]+){4}$/, "expected a 5-field cron expression in UTC, such as \"0 * * * *\"");
+const keep = (fallback: number) => z.coerce.number().int().min(0).max(1000).default(fallback);
+
+/**
+ * Backup schedules and retention (the backup service; see the README's backup section). On aws,
+ * Redis is ElastiCache, whose own snapshots back it up (`redisSnapshot*`), so the Redis schedule
+ * applies to local and vps only.
+ */
+function backupKeys(defaults: { redis: string; qdrant: string; hourly: number; daily: number; weekly: number }) {
+  return {
+    /** When Redis is backed up (local, vps); defaults: local every 6 h, vps hourly. */
+    backupRedisSchedule: cron.default(defaults.redis),
+    /** When Qdrant is snapshotted; defaults: local every 6 h at :15, vps and aws hourly at :15. */
+    backupQdrantSchedule: cron.default(defaults.qdrant),
+    /** Backups kept per store: newest of each of the last N hours, days, weeks. */
+    backupKeepHourly: keep(defaults.hourly),
+    backupKeepDaily: keep(defaults.daily),
+    backupKeepWeekly: keep(defaults.weekly),
+  };
+}
+
 const common = {
   /** Where the services run: `local` Docker host, `vps` pair, or managed `aws`. Required. */
   target: z.enum(TARGETS),
@@ -67,6 +92,7 @@ const LocalSchema = z.strictObject({
   kbMcpHostPort: port.default(8000),
   /** Docker daemon address; default: the Docker CLI's own (DOCKER_HOST or the local socket). */
   dockerHost: z.string().min(1).optional(),
+  ...backupKeys({ redis: "0 */6 * * *", qdrant: "15 */6 * * *", hourly: 4, daily: 7, weekly: 2 }),
 });
 
 const VpsSchema = z.strictObject({
@@ -93,6 +119,7 @@ const VpsSchema = z.strictObject({
   vpsDockerSubnet: cidr.default("172.29.10.0/24"),
   /** TCP port of the MT5 socket bridge on the Windows host; default 5555. */
   mt5BridgePort: port.default(5555),
+  ...backupKeys({ redis: "0 * * * *", qdrant: "15 * * * *", hourly: 24, daily: 7, weekly: 4 }),
 });
 
 const AwsSchema = z.strictObject({
@@ -126,6 +153,16 @@ const AwsSchema = z.strictObject({
   alarmEmail: z.email().optional(),
   /** Deletion protection on the ALB and data stores; default true. */
   deletionProtection: bool.default(true),
+  ...backupKeys({ redis: "0 * * * *", qdrant: "15 * * * *", hourly: 24, daily: 7, weekly: 4 }),
+  /** Days ElastiCache keeps its daily Redis snapshots (0 turns them off; refused); default 7. */
+  redisSnapshotRetentionDays: positive(35).default(7),
+  /** Daily ElastiCache snapshot window, UTC `hh:mm-hh:mm` (at least 60 minutes); default `03:00-04:00`. */
+  redisSnapshotWindow: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, "expected hh:mm-hh:mm in UTC").default("03:00-04:00"),
+  /** AWS Backup of Qdrant's EFS: when (5-field cron, UTC) and for how many days; defaults daily 02:00, 35 days. */
+  qdrantEfsBackupSchedule: cron.default("0 2 * * *"),
+  qdrantEfsBackupRetentionDays: positive(36500).default(35),
+  /** Days the backup bucket keeps superseded object versions; default 30. */
+  backupBucketNoncurrentDays: positive(3650).default(30),
 });
 
 export const StackConfigSchema = z.discriminatedUnion("target", [LocalSchema, VpsSchema, AwsSchema]);

@@ -7,8 +7,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { fileURLToPath } from "node:url";
-import { LAMBDA_SERVICES, SERVICE_CATALOGUE, type ServiceContext, type ServiceDefinition } from "../catalogue.js";
+import { backupSettings, LAMBDA_SERVICES, SCHEDULED_TASK_SERVICES, SERVICE_CATALOGUE, type ServiceContext, type ServiceDefinition } from "../catalogue.js";
 import { Alarms } from "../components/aws/alarms.js";
+import { Backups } from "../components/aws/backups.js";
 import { ImageRepository } from "../components/aws/image-repository.js";
 import { JobTrigger } from "../components/aws/job-trigger.js";
 import { LoadBalancer, mcpPath, type LoadBalancerRoute } from "../components/aws/load-balancer.js";
@@ -48,7 +49,8 @@ export function routePrefix(service: string): string {
 
 export function createAwsTarget(config: AwsStackConfig, secrets: StackSecrets, options: AwsTargetOptions = {}): AwsDeployedTarget {
   const prefix = `qm-${config.environment}`;
-  const catalogue = (options.catalogue ?? SERVICE_CATALOGUE).filter((d) => !LAMBDA_SERVICES.has(d.name));
+  const catalogue = (options.catalogue ?? SERVICE_CATALOGUE).filter((d) => !LAMBDA_SERVICES.has(d.name) && !SCHEDULED_TASK_SERVICES.has(d.name));
+  const backupEntry = (options.catalogue ?? SERVICE_CATALOGUE).find((d) => d.name === "backup");
   const accountId = aws.getCallerIdentityOutput().accountId;
   const region = aws.getRegionOutput().region;
 
@@ -75,6 +77,8 @@ export function createAwsTarget(config: AwsStackConfig, secrets: StackSecrets, o
     nodeType: config.redisNodeType,
     nodeCount: config.awsAzCount,
     authToken: secrets.redisPassword,
+    snapshotRetentionDays: config.redisSnapshotRetentionDays,
+    snapshotWindow: config.redisSnapshotWindow,
     deletionProtection: config.deletionProtection,
   });
   // Tasks need the NAT routes in place to pull images and read secrets, or a first deploy's tasks
@@ -110,7 +114,13 @@ export function createAwsTarget(config: AwsStackConfig, secrets: StackSecrets, o
     deletionProtection: config.deletionProtection,
   });
 
-  const context: pulumi.Output<ServiceContext> = redis.url.apply((redisUrl) => ({ qdrantUrl: qdrant.url, redisUrl, logLevel: config.logLevel, kbCollection: config.kbCollection }));
+  const context: pulumi.Output<ServiceContext> = redis.url.apply((redisUrl) => ({
+    qdrantUrl: qdrant.url,
+    redisUrl,
+    logLevel: config.logLevel,
+    kbCollection: config.kbCollection,
+    backup: backupSettings(config),
+  }));
   const services = new Map<string, FargateService>();
   for (const definition of catalogue) {
     const routed = edge.targetGroups[definition.name];
@@ -179,6 +189,34 @@ export function createAwsTarget(config: AwsStackConfig, secrets: StackSecrets, o
     redisNodeIds: redis.nodeIds,
   });
 
+  // Qdrant snapshots to S3 on a schedule, AWS Backup of its EFS; Redis is ElastiCache's snapshots.
+  const backups = backupEntry
+    ? new Backups(
+        `${prefix}-backup`,
+        {
+          definition: backupEntry,
+          context,
+          namePrefix: prefix,
+          clusterArn: cluster.arn,
+          image: image.imageRef,
+          repositoryArn: image.repositoryArn,
+          subnetIds: network.privateSubnetIds,
+          securityGroupIds: [servicesSg.id],
+          secrets: store.secrets,
+          accountId,
+          region,
+          logRetentionDays: config.logRetentionDays,
+          qdrantFileSystemArn: pulumi.interpolate`arn:aws:elasticfilesystem:${region}:${accountId}:file-system/${qdrant.fileSystemId}`,
+          qdrantSchedule: config.backupQdrantSchedule,
+          efsBackup: { schedule: config.qdrantEfsBackupSchedule, retentionDays: config.qdrantEfsBackupRetentionDays },
+          noncurrentVersionDays: config.backupBucketNoncurrentDays,
+          forceDestroy: !config.deletionProtection,
+          alarmTopicArn: alarms.topicArn,
+        },
+        { dependsOn: [network, qdrant] },
+      )
+    : undefined;
+
   const qcEntry = (options.catalogue ?? SERVICE_CATALOGUE).find((d) => d.name === "qc-mcp");
   const qc = new QcLambda(`${prefix}-qc-mcp`, {
     code: options.qcLambdaArchive ?? bundledQcLambdaArchive(),
@@ -206,11 +244,13 @@ export function createAwsTarget(config: AwsStackConfig, secrets: StackSecrets, o
   endpoints["qdrant"] = qdrant.url;
   endpoints["redis"] = redis.url;
   endpoints["imageRepository"] = image.repositoryUrl;
+  if (backups) endpoints["backupBucket"] = backups.bucketName;
 
   const jobs: AwsDeployedTarget["jobs"] = {};
   for (const [name, service] of services) {
     if (service.runTaskCommand) jobs[name] = { taskDefinitionArn: service.taskDefinitionArn, runTaskCommand: service.runTaskCommand };
   }
+  if (backups) jobs["backup"] = { taskDefinitionArn: backups.taskDefinitionArn, runTaskCommand: backups.runTaskCommand };
   const accessNotes = pulumi
     .all([host, edge.dnsName, ...Object.entries(jobs).map(([name, job]) => job.runTaskCommand.apply((command) => `  ${name}: ${command}`))])
     .apply(([hostName, albName, ...jobLines]) =>

@@ -5,7 +5,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { QDRANT_HTTP_PORT, REDIS_PORT } from "../backends.js";
-import { SERVICE_CATALOGUE, type ServiceContext } from "../catalogue.js";
+import { backupSettings, SERVICE_CATALOGUE, type ServiceContext } from "../catalogue.js";
 import type { DeployedTarget, McpEndpoint } from "./target.js";
 import type { DockerHost } from "../components/docker/docker-host.js";
 import { DockerQdrant } from "../components/docker/qdrant.js";
@@ -52,6 +52,7 @@ export function deployDockerStack(args: DockerStackArgs, parent?: pulumi.Resourc
     redisUrl: `redis://redis:${REDIS_PORT}`,
     logLevel: args.config.logLevel,
     kbCollection: args.config.kbCollection,
+    backup: backupSettings(args.config),
   };
   const backends = { qdrant: qdrant.ready, redis: redis.ready };
   const services = new Map<string, DockerService>();

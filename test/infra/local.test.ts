@@ -32,16 +32,18 @@ const container = (name: string): RecordedResource => {
 };
 
 describe("local target (dev)", () => {
-  it("creates the network, the image, Redis, Qdrant, the indexer job, kb-mcp and qc-mcp", () => {
+  it("creates the network, the image, Redis, Qdrant, the indexer job, kb-mcp, qc-mcp and the backup service", () => {
     const network = run.named("docker:index/network:Network", "network");
     expect(network.inputs["name"]).toBe("qm-dev-net");
     expect(network.inputs["ipamConfigs"]).toEqual([{ subnet: "172.28.10.0/24" }]);
     const image = run.ofType("docker:index/image:Image");
     expect(image).toHaveLength(1);
     expect(image[0]!.inputs["build"]).toMatchObject({ builderVersion: "BuilderV1", platform: "linux/amd64" });
-    expect(runningContainers(run).map((r) => r.inputs["name"]).sort()).toEqual(["qm-dev-kb-indexer", "qm-dev-kb-mcp", "qm-dev-qc-mcp", "qm-dev-qdrant", "qm-dev-redis"]);
-    expect(run.ofType(CONTAINER).filter((r) => String(r.inputs["name"]).endsWith("-secrets-seeder"))).toHaveLength(5);
+    expect(runningContainers(run).map((r) => r.inputs["name"]).sort()).toEqual(["qm-dev-backup", "qm-dev-kb-indexer", "qm-dev-kb-mcp", "qm-dev-qc-mcp", "qm-dev-qdrant", "qm-dev-redis"]);
+    expect(run.ofType(CONTAINER).filter((r) => String(r.inputs["name"]).endsWith("-secrets-seeder"))).toHaveLength(6);
     expect(run.ofType("docker:index/volume:Volume").map((r) => r.inputs["name"]).sort()).toEqual([
+      "qm-dev-backup-data",
+      "qm-dev-backup-secrets",
       "qm-dev-kb-indexer-secrets",
       "qm-dev-kb-mcp-secrets",
       "qm-dev-qc-mcp-secrets",

@@ -34,22 +34,29 @@ describe("secret rotation on the local target", () => {
     expect(uploads.find((u) => u.file === "/run/secrets/MCP_API_KEY")!.content).toBe("rotated-kb-mcp-key-0123456789");
   });
 
-  it("a new qdrantApiKey reaches Qdrant and both knowledge-base services, nothing else", async () => {
+  it("a new qdrantApiKey reaches Qdrant, both knowledge-base services and the backup service, nothing else", async () => {
     const before = await deployDev({});
     const after = await deployDev({ "quantmind:qdrantApiKey": "rotated-qdrant-key-0123456789" });
     expect(changed(before, after)).toEqual([
+      "command:local:Command backup-container-start",
       "command:local:Command kb-indexer-container-start",
       "command:local:Command kb-mcp-container-start",
       "command:local:Command qdrant-container-start",
+      "docker:index/container:Container backup-container-secrets",
       "docker:index/container:Container kb-indexer-container-secrets",
       "docker:index/container:Container kb-mcp-container-secrets",
       "docker:index/container:Container qdrant-container-secrets",
     ]);
   });
 
-  it("a new redisPassword reaches Redis only", async () => {
+  it("a new redisPassword reaches Redis and the backup service only", async () => {
     const before = await deployDev({});
     const after = await deployDev({ "quantmind:redisPassword": "rotated-redis-password-0123" });
-    expect(changed(before, after)).toEqual(["command:local:Command redis-container-start", "docker:index/container:Container redis-container-secrets"]);
+    expect(changed(before, after)).toEqual([
+      "command:local:Command backup-container-start",
+      "command:local:Command redis-container-start",
+      "docker:index/container:Container backup-container-secrets",
+      "docker:index/container:Container redis-container-secrets",
+    ]);
   });
 });

@@ -5,7 +5,7 @@ import { secretConsumers } from "../../infra/secret-consumers.js";
 
 describe("secretConsumers", () => {
   it("names the backend configured with the secret and every catalogue entry that receives it", () => {
-    expect(secretConsumers("qdrantApiKey")).toEqual(["qdrant", "kb-indexer", "kb-mcp"]);
+    expect(secretConsumers("qdrantApiKey")).toEqual(["qdrant", "kb-indexer", "kb-mcp", "backup"]);
     expect(secretConsumers("redisPassword")).toEqual(["redis", ...SERVICE_CATALOGUE.filter((s) => Object.values(s.secrets).includes("redisPassword")).map((s) => s.name)]);
     expect(secretConsumers("kbMcpApiKey")).toEqual(["kb-mcp"]);
     expect(secretConsumers("vpsSshPrivateKey")).toEqual([]);

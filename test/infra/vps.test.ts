@@ -45,6 +45,7 @@ describe("vps target (testnet)", () => {
     }
     expect(run.ofType("aws:ec2/eip:Eip")).toHaveLength(2);
     expect(runningContainers(run).map((r) => r.inputs["name"]).sort()).toEqual([
+      "qm-testnet-backup",
       "qm-testnet-kb-indexer",
       "qm-testnet-kb-mcp",
       "qm-testnet-qc-mcp",

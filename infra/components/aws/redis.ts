@@ -20,6 +20,8 @@ export interface RedisArgs {
   authToken: pulumi.Input<string>;
   /** Days of daily snapshots kept; default 7. */
   snapshotRetentionDays?: number;
+  /** Daily snapshot window, UTC `hh:mm-hh:mm`; default `03:00-04:00`. */
+  snapshotWindow?: string;
   /** Take a final snapshot and refuse `pulumi destroy` while set; default true. */
   deletionProtection?: boolean;
 }
@@ -71,7 +73,7 @@ export class Redis extends pulumi.ComponentResource {
         applyImmediately: true,
         // ElastiCache has no AOF for Redis 7; Multi-AZ replicas and daily snapshots stand in for it.
         snapshotRetentionLimit: args.snapshotRetentionDays ?? 7,
-        snapshotWindow: "03:00-04:00",
+        snapshotWindow: args.snapshotWindow ?? "03:00-04:00",
         maintenanceWindow: "sun:04:30-sun:05:30",
         autoMinorVersionUpgrade: true,
         ...(protect && { finalSnapshotIdentifier: `${name}-final` }),

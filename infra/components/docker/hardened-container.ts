@@ -32,6 +32,8 @@ export interface HardenedContainerArgs {
   secretFiles?: Record<string, pulumi.Input<string>>;
   /** Named volumes: role (volume name suffix) -> mount path. */
   volumes?: Readonly<Record<string, string>>;
+  /** Volumes another container owns (e.g. Redis's data), mounted by name. */
+  sharedVolumes?: readonly { volumeName: string; containerPath: string; readOnly: boolean }[];
   networkName: pulumi.Input<string>;
   /** DNS names other containers reach this one by. */
   aliases: string[];
@@ -57,6 +59,7 @@ export function createHardenedContainer(name: string, args: HardenedContainerArg
     const volume = new docker.Volume(`${name}-${role}`, { name: `${args.containerName}-${role}` }, opts);
     volumeMounts.push({ volumeName: volume.name, containerPath });
   }
+  for (const shared of args.sharedVolumes ?? []) volumeMounts.push({ ...shared });
 
   const seeded =
     args.secretFiles && Object.keys(args.secretFiles).length > 0

@@ -52,6 +52,10 @@ export class DockerService extends pulumi.ComponentResource {
         },
         secretFiles: Object.fromEntries(secretEntries.map(([variable, key]) => [variable, args.secrets[key]])),
         networkName: args.networkName,
+        volumes: Object.fromEntries((def.volumes ?? []).filter((v) => v.owner === "own").map((v) => [v.role, v.path])),
+        sharedVolumes: (def.volumes ?? [])
+          .filter((v) => v.owner !== "own")
+          .map((v) => ({ volumeName: `${args.namePrefix}-${v.owner}-${v.role}`, containerPath: v.path, readOnly: v.readOnly })),
         aliases: [def.name],
         ...(def.port !== undefined && args.hostPort !== undefined && { publish: { containerPort: def.port, hostPort: args.hostPort } }),
         ...(def.lifecycle === "daemon" && def.port !== undefined && { healthcheck: healthcheckCommand(def.port) }),

@@ -28,6 +28,7 @@ export const TEST_CONTEXT: ServiceContext = {
   redisUrl: "redis://redis:6379",
   logLevel: "info",
   kbCollection: "mql5_articles",
+  backup: { redisSchedule: "0 * * * *", qdrantSchedule: "15 * * * *", keepHourly: 24, keepDaily: 7, keepWeekly: 4 },
 };
 
 export function catalogueEntry(name: string): ServiceDefinition {

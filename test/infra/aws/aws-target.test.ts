@@ -4,7 +4,7 @@
  * logs, scaling and the QuantConnect Lambda's API.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { KB_MCP_PORT, LAMBDA_SERVICES, SERVICE_CATALOGUE } from "../../../infra/catalogue.js";
+import { KB_MCP_PORT, LAMBDA_SERVICES, SCHEDULED_TASK_SERVICES, SERVICE_CATALOGUE } from "../../../infra/catalogue.js";
 import { QDRANT, QDRANT_HTTP_PORT, REDIS_PORT } from "../../../infra/backends.js";
 import { SERVICE_USER } from "../../../infra/hardening.js";
 import {
@@ -19,7 +19,7 @@ import {
 import { evaluateProdStack, TEST_CERTIFICATE_ARN, type ProdStackRun } from "./prod-stack.js";
 
 /** The catalogue entries that run on Fargate (qc-mcp is the Lambda on aws). */
-const FARGATE_CATALOGUE = SERVICE_CATALOGUE.filter((definition) => !LAMBDA_SERVICES.has(definition.name));
+const FARGATE_CATALOGUE = SERVICE_CATALOGUE.filter((definition) => !LAMBDA_SERVICES.has(definition.name) && !SCHEDULED_TASK_SERVICES.has(definition.name));
 
 const T = {
   taskDefinition: "aws:ecs/taskDefinition:TaskDefinition",
@@ -91,8 +91,8 @@ describe("aws target, prod stack as written", () => {
     expect(count("aws:apigateway/restApi:RestApi")).toBe(1);
     expect(count("docker:index/image:Image")).toBe(1);
     expect(count("aws:ecr/repository:Repository")).toBe(1);
-    // Qdrant, kb-indexer and kb-mcp have task definitions; only the daemons are ECS services.
-    expect(ofType(T.taskDefinition).map((r) => r.name).sort()).toEqual(["qm-prod-kb-indexer-task", "qm-prod-kb-mcp-task", "qm-prod-qdrant-task"]);
+    // Qdrant, kb-indexer, kb-mcp and the scheduled backup have task definitions; only the daemons are ECS services.
+    expect(ofType(T.taskDefinition).map((r) => r.name).sort()).toEqual(["qm-prod-backup-task", "qm-prod-kb-indexer-task", "qm-prod-kb-mcp-task", "qm-prod-qdrant-task"]);
     expect(ofType(T.service).map((r) => r.name).sort()).toEqual(["qm-prod-kb-mcp-service", "qm-prod-qdrant-service"]);
     // kb-indexer runs after each kb-mcp rollout (kb-mcp lists it in `after`).
     expect(ofType("aws:cloudwatch/eventRule:EventRule").map((r) => r.name)).toEqual(["qm-prod-kb-indexer-trigger-after-kb-mcp"]);
@@ -376,14 +376,15 @@ describe("aws target, prod stack as written", () => {
   });
 
   describe("IAM", () => {
-    it("trusts only this account's ECS tasks, and gives task roles nothing but Qdrant's EFS mount", () => {
+    it("trusts only this account's ECS tasks, and gives task roles nothing but Qdrant's EFS mount and the backup bucket", () => {
       const taskRoles = ofType(T.role).filter((r) => r.name.endsWith("-task"));
-      expect(taskRoles.map((r) => r.name).sort()).toEqual(["qm-prod-kb-indexer-task", "qm-prod-kb-mcp-task", "qm-prod-qdrant-task"]);
+      expect(taskRoles.map((r) => r.name).sort()).toEqual(["qm-prod-backup-task-task", "qm-prod-kb-indexer-task", "qm-prod-kb-mcp-task", "qm-prod-qdrant-task"]);
       for (const role of [...taskRoles, ...ofType(T.role).filter((r) => r.name.endsWith("-execution"))]) {
         expect(JSON.parse(input<string>(role, "assumeRolePolicy")).Statement[0]).toMatchObject({ Principal: { Service: "ecs-tasks.amazonaws.com" }, Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } } });
       }
       const taskPolicies = ofType(T.rolePolicy).filter((p) => p.name.endsWith("-task"));
-      expect(taskPolicies.map((p) => p.name)).toEqual(["qm-prod-qdrant-task"]);
+      expect(taskPolicies.map((p) => p.name).sort()).toEqual(["qm-prod-backup-task-task", "qm-prod-qdrant-task"]);
+      expect(policyOf("qm-prod-backup-task-task").Statement.flatMap((s) => [s.Action].flat())).toEqual(["s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:DeleteObject"]);
       expect(policyOf("qm-prod-qdrant-task").Statement.flatMap((s) => [s.Action].flat())).toEqual(["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"]);
     });
 

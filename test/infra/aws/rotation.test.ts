@@ -48,6 +48,9 @@ describe("rotating a secret on aws", () => {
         "aws:ecs/service:Service qm-prod-kb-mcp-service",
         "aws:ecs/taskDefinition:TaskDefinition qm-prod-kb-indexer-task",
         "aws:cloudwatch/eventTarget:EventTarget qm-prod-kb-indexer-trigger-after-kb-mcp",
+        // The scheduled backup task reads the key too; its schedule points at the new revision.
+        "aws:ecs/taskDefinition:TaskDefinition qm-prod-backup-task",
+        "aws:scheduler/schedule:Schedule qm-prod-backup-qdrant",
       ].sort(),
     );
   });
