@@ -70,13 +70,13 @@ describe("rotateSecret", () => {
     expect(calls[0]?.stdin).toBe(`${SECRET}\n`);
     expectSecretNowhereButStdin(calls);
     expect(events).toEqual(["read", "confirm after config: Run pulumi up --stack dev now? [y/N] "]);
-    expect(result).toEqual({ stack: "dev", key: "redisPassword", consumers: ["redis"] });
-    expect(printed).toEqual(["quantmind:redisPassword set (encrypted) in Pulumi.dev.yaml", "pulumi up will replace the services that receive it: redis"]);
+    expect(result).toEqual({ stack: "dev", key: "redisPassword", consumers: ["redis", "backup"] });
+    expect(printed).toEqual(["quantmind:redisPassword set (encrypted) in Pulumi.dev.yaml", "pulumi up will replace the services that receive it: redis, backup"]);
   });
 
   it("names every consumer of a shared secret: the backend and the catalogue services", async () => {
     const result = await rotate({ key: "quantmind:qdrantApiKey" }, deps());
-    expect(result.consumers).toEqual(["qdrant", "kb-indexer", "kb-mcp"]);
+    expect(result.consumers).toEqual(["qdrant", "kb-indexer", "kb-mcp", "backup"]);
     expect((await fake.calls())[0]?.argv.at(-1)).toBe("quantmind:qdrantApiKey");
   });
 

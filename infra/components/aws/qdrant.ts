@@ -61,8 +61,9 @@ export class Qdrant extends pulumi.ComponentResource {
       { encrypted: true, performanceMode: "generalPurpose", throughputMode: "elastic", tags: { Name: `${name}-storage` } },
       { parent: this, protect },
     );
-    // Daily AWS Backup of the whole file system, beside Qdrant's own snapshots.
-    new aws.efs.BackupPolicy(`${name}-backup`, { fileSystemId: fileSystem.id, backupPolicy: { status: "ENABLED" } }, parent);
+    // EFS's automatic backups stay off: the stack's own AWS Backup plan (backups.ts) copies this file
+    // system on the configured schedule and retention; both on would take two daily copies.
+    new aws.efs.BackupPolicy(`${name}-backup`, { fileSystemId: fileSystem.id, backupPolicy: { status: "DISABLED" } }, parent);
     const mountTargets = args.subnetIds.map((subnetId, i) => new aws.efs.MountTarget(`${name}-mount-${i}`, { fileSystemId: fileSystem.id, subnetId, securityGroups: [fsSg.id] }, parent));
     const accessPoints = Object.entries(QDRANT.volumes).map(
       ([role, containerPath]) =>
