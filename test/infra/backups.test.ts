@@ -47,6 +47,8 @@ describe.each([
     const run = await deployDocker(stack);
     const { env, resource } = backupContainer(run, prefix);
     expect(resource.inputs["command"]).toEqual(["backup", "schedule"]);
+    // No HTTP port, so no inherited HTTP probe that would mark it unhealthy.
+    expect(resource.inputs["healthcheck"]).toEqual({ tests: ["NONE"] });
     expect(env).toMatchObject({
       REDIS_URL: "redis://redis:6379",
       QDRANT_URL: "http://qdrant:6333",

@@ -82,8 +82,9 @@ export function createHardenedContainer(name: string, args: HardenedContainerArg
       networksAdvanced: [{ name: args.networkName, aliases: args.aliases }],
       ports: args.publish ? [{ internal: args.publish.containerPort, external: args.publish.hostPort, ip: PUBLISH_ADDRESS }] : [],
       ...dockerContainerHardening(args.hardening),
-      // A job has no health: without NONE it would inherit the image's HEALTHCHECK (an HTTP probe).
-      ...(args.lifecycle === "job" && { healthcheck: { tests: ["NONE"] } }),
+      // A job, or a daemon with no HTTP port (the backup scheduler), has no health probe: without
+      // NONE it would inherit the image's HEALTHCHECK (an HTTP probe) and show unhealthy for ever.
+      ...((args.lifecycle === "job" || !args.healthcheck) && { healthcheck: { tests: ["NONE"] } }),
       ...(args.healthcheck && {
         healthcheck: {
           tests: [...args.healthcheck],
