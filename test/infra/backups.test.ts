@@ -7,7 +7,7 @@
  *   snapshots (retention and window) for Redis.
  */
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { toAwsCron } from "../../infra/components/aws/aws-cron.js";
 import { installPulumiMocks, reveal, settled, type PulumiMockRun, type RecordedResource } from "../helpers/pulumi-mocks.js";
 import { operatorStackConfig } from "../helpers/stack-files.js";
@@ -85,8 +85,14 @@ describe.each([
 });
 
 describe("prod (aws): scheduled backups of both stores", () => {
+  // One evaluation of the prod stack as written serves every test here (each takes a second or two).
+  let prod: Awaited<ReturnType<typeof evaluateProdStack>>;
+  beforeAll(async () => {
+    prod = await evaluateProdStack();
+  });
+
   it("schedules the Qdrant snapshot task with EventBridge Scheduler, writing to S3", async () => {
-    const { run } = await evaluateProdStack();
+    const { run } = prod;
     const schedules = run.ofType("aws:scheduler/schedule:Schedule");
     expect(schedules).toHaveLength(1);
     const schedule = reveal(schedules[0]!.inputs) as { scheduleExpression: string; scheduleExpressionTimezone: string; target: { arn: string; roleArn: string; ecsParameters: { taskDefinitionArn: string; launchType: string; networkConfiguration: { assignPublicIp: boolean } } } };
@@ -112,7 +118,7 @@ describe("prod (aws): scheduled backups of both stores", () => {
   });
 
   it("keeps backups in a versioned, encrypted, private, TLS-only bucket with lifecycle rules", async () => {
-    const { run } = await evaluateProdStack();
+    const { run } = prod;
     const one = (type: string) => {
       const found = run.ofType(type).filter((r) => r.name.startsWith("qm-prod-backup-bucket"));
       expect(found, type).toHaveLength(1);
@@ -129,7 +135,7 @@ describe("prod (aws): scheduled backups of both stores", () => {
   });
 
   it("backs Redis up with ElastiCache snapshots and Qdrant's EFS with an AWS Backup plan, both from config", async () => {
-    const defaults = await evaluateProdStack();
+    const defaults = prod;
     const group = defaults.run.named("aws:elasticache/replicationGroup:ReplicationGroup", "qm-prod-redis-group");
     expect(group.inputs).toMatchObject({ snapshotRetentionLimit: 7, snapshotWindow: "03:00-04:00" });
     const plan = reveal(defaults.run.named("aws:backup/plan:Plan", "qm-prod-backup-efs-plan").inputs) as { rules: { schedule: string; lifecycle: { deleteAfter: number } }[] };
@@ -151,7 +157,7 @@ describe("prod (aws): scheduled backups of both stores", () => {
   });
 
   it("alarms when a backup run fails and when none has succeeded for a day", async () => {
-    const { run } = await evaluateProdStack();
+    const { run } = prod;
     const filters = run.ofType("aws:cloudwatch/logMetricFilter:LogMetricFilter").map((f) => reveal(f.inputs) as { pattern: string; metricTransformation: { name: string } });
     expect(filters.map((f) => f.metricTransformation.name).sort()).toEqual(["BackupFailures", "BackupSuccesses"]);
     expect(filters.find((f) => f.metricTransformation.name === "BackupFailures")!.pattern).toContain('"backup of * failed"');
