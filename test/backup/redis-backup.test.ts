@@ -85,7 +85,8 @@ describe("Redis backup and restore with a real redis-server", () => {
 
     fresh = await startRedis(freshDir);
     expect(await fresh.command("DBSIZE")).toBe(KEYS + 2);
-    for (const i of [0, 1, 17, 250, KEYS - 1]) expect(await fresh.command("GET", `qm:test:${i}`)).toBe(`value-${i}-${"x".repeat(i % 50)}`);
+    const keys = Array.from({ length: KEYS }, (_, i) => `qm:test:${i}`);
+    expect(await fresh.command("MGET", ...keys)).toEqual(keys.map((_, i) => `value-${i}-${"x".repeat(i % 50)}`));
     expect(await fresh.command("HGET", "qm:test:hash", "b")).toBe("2");
     expect(await fresh.command("XLEN", "qm:test:stream")).toBe(1);
     // With appendonly on, the restored server writes a new AOF from the RDB, so a restart keeps the data.
@@ -165,6 +166,19 @@ describe("Redis backup and restore with a real redis-server", () => {
     expect(metrics).toMatch(/^qm_backup_last_run_ok\{store="redis"\} 0$/m);
     // The lock was released: the next run can go ahead.
     await expect(runBackup("redis", deps())).resolves.toMatchObject({ store: "redis" });
+  });
+
+  it("retention after real runs prunes exactly the older backups of the same hour, day and week, keeping the newest", async () => {
+    await writeKeys(redis!);
+    const d = deps({ retention: { hourly: 1, daily: 1, weekly: 1 } });
+    const ids: string[] = [];
+    for (let run = 0; run < 3; run++) {
+      await redis!.command("SET", "qm:test:run", String(run));
+      ids.push((await runBackup("redis", d)).id);
+      // Runs within one hour share every bucket: only the newest survives each run.
+      expect((await d.storage.list("redis")).map((m) => m.id)).toEqual([ids.at(-1)]);
+    }
+    expect(await readdir(path.join(temp.dir, "backups", "redis"))).toEqual([ids[2]]);
   });
 
   it("two concurrent runs do not clobber each other: one runs, the other is refused by the lock", async () => {
