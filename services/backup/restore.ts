@@ -57,6 +57,7 @@ export async function restoreBackup(storage: BackupStorage, id: string, targets:
         "`quantmind backup restore --download <dir>` and start Qdrant with `--storage-snapshot <file> --force-snapshot`",
     );
   }
+  if (targets.workDir) await mkdir(targets.workDir, { recursive: true, mode: 0o700 });
   const work = await mkdtemp(path.join(targets.workDir ?? tmpdir(), "qm-restore-"));
   try {
     await fetchVerified(storage, manifest, work, targets.verify);

@@ -4,7 +4,7 @@
  * removes what the run uploaded, records the failure metric, logs one error line and rethrows,
  * so the CLI exits non-zero.
  */
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import type { Logger } from "../shared/logger.js";
@@ -37,6 +37,8 @@ export async function runBackup(store: BackupStore, deps: BackupDeps): Promise<M
   const started = new Date();
   const release = await storage.acquireLock(store, { owner: `${hostname()} pid ${process.pid}`, ttlMs: deps.lockTtlMs ?? DEFAULT_LOCK_TTL_MS });
   const id = newBackupId(store, started);
+  // A fresh volume has no work directory yet.
+  if (deps.workDir) await mkdir(deps.workDir, { recursive: true, mode: 0o700 });
   const work = await mkdtemp(path.join(deps.workDir ?? tmpdir(), `qm-backup-${store}-`));
   try {
     let manifest: Manifest;

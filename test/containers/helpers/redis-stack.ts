@@ -16,6 +16,8 @@ export interface RedisStack {
   name: string;
   port: number;
   password: string;
+  /** The named volume holding Redis's data (its AOF and RDB). */
+  dataVolume: string;
   secondsToHealthy: number;
   /** Replaces the container with a new one on the same volumes (a redeploy); resolves when healthy. */
   recreate(): Promise<number>;
@@ -53,6 +55,7 @@ export async function startRedis(run: ContainerRun): Promise<RedisStack> {
       name,
       port,
       password,
+      dataVolume: data,
       secondsToHealthy,
       recreate: async () => {
         await removeContainers(name);
