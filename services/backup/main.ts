@@ -7,7 +7,7 @@ import { TextfileMetrics } from "./metrics.js";
 import { QdrantSnapshotClient } from "./qdrant/qdrant-snapshots.js";
 import { QdrantSource } from "./qdrant/qdrant-source.js";
 import { RedisSource } from "./redis/redis-source.js";
-import { redisTargetFromUrl } from "./redis/resp-client.js";
+import { redisTargetFromUrl } from "./redis/redis-connection.js";
 import type { BackupDeps } from "./run-backup.js";
 import type { BackupSource } from "./source.js";
 import { LocalDirectoryStorage } from "./storage/local-storage.js";

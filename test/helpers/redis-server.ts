@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import path from "node:path";
-import { RespConnection, type RespReply } from "../../services/backup/redis/resp-client.js";
+import { RedisConnection, type RedisReply } from "../../services/backup/redis/redis-connection.js";
 
 export interface TestRedis {
   port: number;
@@ -16,7 +16,7 @@ export interface TestRedis {
   dataDir: string;
   url: string;
   /** Sends one command on a fresh connection. */
-  command(...args: string[]): Promise<RespReply>;
+  command(...args: string[]): Promise<RedisReply>;
   /** SHUTDOWN NOSAVE, waiting for the process to exit. */
   stop(): Promise<void>;
 }
@@ -52,7 +52,7 @@ export async function startRedis(dataDir: string): Promise<TestRedis> {
     const deadline = Date.now() + 10_000;
     const poll = async () => {
       try {
-        const c = await RespConnection.open({ host: "127.0.0.1", port, password: PASSWORD });
+        const c = await RedisConnection.open({ host: "127.0.0.1", port, password: PASSWORD });
         await c.command("PING");
         await c.close();
         resolve();
@@ -64,7 +64,7 @@ export async function startRedis(dataDir: string): Promise<TestRedis> {
     void poll();
   });
   const command = async (...args: string[]) => {
-    const c = await RespConnection.open({ host: "127.0.0.1", port, password: PASSWORD });
+    const c = await RedisConnection.open({ host: "127.0.0.1", port, password: PASSWORD });
     try {
       return await c.command(...args);
     } finally {

@@ -11,7 +11,7 @@ import path from "node:path";
 import { BackupSourceError } from "../errors.js";
 import type { BackupSource, CapturedBackup } from "../source.js";
 import { verifyRdb, type VerifyRdbOptions } from "./rdb.js";
-import { parseInfo, RespConnection, type RedisTarget } from "./resp-client.js";
+import { parseInfo, RedisConnection, type RedisTarget } from "./redis-connection.js";
 
 export const RDB_FILE_NAME = "dump.rdb";
 
@@ -36,7 +36,7 @@ export class RedisSource implements BackupSource {
   async capture(workDir: string): Promise<CapturedBackup> {
     const { target, rdbPath } = this.options;
     const url = `redis://${target.host}:${target.port}`;
-    const connection = await RespConnection.open(target);
+    const connection = await RedisConnection.open(target);
     let serverVersion: string;
     let savedAtMs: number;
     try {
@@ -63,7 +63,7 @@ export class RedisSource implements BackupSource {
   }
 
   /** Runs BGSAVE and waits for it; returns when the save finished (ms since epoch, our clock). */
-  private async bgsave(connection: RespConnection, url: string): Promise<number> {
+  private async bgsave(connection: RedisConnection, url: string): Promise<number> {
     const timeoutMs = this.options.saveTimeoutMs ?? 30 * 60_000;
     const pollMs = this.options.pollMs ?? 200;
     const deadline = Date.now() + timeoutMs;
