@@ -1,0 +1,25 @@
+/**
+ * Every Redis key the services use, built in one place, so the `qm:` prefix and the layout of
+ * the keyspace cannot drift between a producer and its consumer. Add a service's keys as one
+ * namespace object below; never write a key as a string literal elsewhere.
+ */
+
+/** The prefix of every key the system owns. */
+export const REDIS_KEY_PREFIX = "qm";
+
+/** A key part may not be empty or hold the separator, so `qm:a:b` always has one parse. */
+function checkedPart(part: string): string {
+  if (part === "" || part.includes(":")) throw new TypeError(`invalid Redis key part ${JSON.stringify(part)}`);
+  return part;
+}
+
+/** `qm:<part>:<part>...`. */
+export function redisKey(...parts: string[]): string {
+  return [REDIS_KEY_PREFIX, ...parts.map(checkedPart)].join(":");
+}
+
+/**
+ * The prefix handed to BullMQ, which builds its own `<prefix>:<queue>:...` keys: all queues live
+ * under `qm:bull:`.
+ */
+export const BULLMQ_PREFIX = redisKey("bull");
