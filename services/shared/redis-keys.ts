@@ -23,3 +23,19 @@ export function redisKey(...parts: string[]): string {
  * under `qm:bull:`.
  */
 export const BULLMQ_PREFIX = redisKey("bull");
+
+/** The backtest service's keys (its BullMQ queue lives under BULLMQ_PREFIX as `backtest`). */
+export const backtestKeys = {
+  /** BullMQ queue name. */
+  queue: "backtest",
+  /** Hash: one backtest's record. */
+  job: (id: string) => redisKey("backtest", "job", id),
+  /** String: the report JSON (gzip). */
+  report: (id: string) => redisKey("backtest", "report", id),
+  /** String: the equity PNG. */
+  png: (id: string) => redisKey("backtest", "png", id),
+  /** String: the id of the completed backtest with this cache key. */
+  cache: (cacheKey: string) => redisKey("backtest", "cache", cacheKey),
+  /** Sorted set: every backtest id, scored by submission time. */
+  index: () => redisKey("backtest", "index"),
+};
