@@ -24,6 +24,25 @@ export function redisKey(...parts: string[]): string {
  */
 export const BULLMQ_PREFIX = redisKey("bull");
 
+/** The strategy agent's keys: its streams, the outcome of each signal, and its switches. */
+export const agentKeys = {
+  /** Incoming signals (consumer group {@link AGENT_CONSUMER_GROUP}). */
+  signals: redisKey("agent", "signals"),
+  /** Signals that could not be processed, with the reason. */
+  deadLetter: redisKey("agent", "dead-letter"),
+  /** Orders, fills, refusals and alerts, trimmed by MAXLEN. */
+  events: redisKey("agent", "events"),
+  /** The recorded outcome of one signal: written once, before the entry is acknowledged. */
+  outcome: (signalId: string) => redisKey("agent", "outcome", signalId),
+  /** Present (any value): every new order is refused. */
+  killSwitch: redisKey("agent", "kill-switch"),
+  /** Set with a TTL by a live agent. */
+  heartbeat: (agentId: string) => redisKey("agent", "heartbeat", agentId),
+};
+
+/** The consumer group every agent replica reads signals in. */
+export const AGENT_CONSUMER_GROUP = "agents";
+
 /** The backtest service's keys (its BullMQ queue lives under BULLMQ_PREFIX as `backtest`). */
 export const backtestKeys = {
   /** BullMQ queue name. */
