@@ -43,7 +43,7 @@ class BridgeServer:
         """Listens; returns the bound (host, port), which tells a caller of --port 0 where it is."""
         s = self.settings
         self._server = await asyncio.start_server(
-            self._connection, s.host, s.port, ssl=tls_context(s.cert, s.key), limit=s.max_line_bytes + 1,
+            self._connection, s.host, s.port, ssl=tls_context(s.cert, s.key), limit=s.max_line_bytes,
             ssl_handshake_timeout=s.handshake_timeout_s)
         host, port = self._server.sockets[0].getsockname()[:2]
         return host, port
