@@ -12,7 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from .config import BridgeSettings
 from .envelope import NonceCache, verify_envelope
-from .errors import INTERNAL_ERROR, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR, RATE_LIMITED, UNAUTHORIZED, RpcError
+from .errors import (INTERNAL_ERROR, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR, RATE_LIMITED, TESTER_FAILURE,
+                     UNAUTHORIZED, RpcError)
 from .limits import TokenBucket
 from .methods import METHODS
 from .rpc import error_line, parse_request, request_id, result_line
@@ -145,5 +146,6 @@ class BridgeServer:
             try:
                 return await asyncio.wait_for(asyncio.shield(future), budget)
             except asyncio.TimeoutError:
-                raise RpcError(INTERNAL_ERROR, f"tester run exceeded {budget:g} s") from None
+                raise RpcError(TESTER_FAILURE, f"tester run exceeded {budget:g} s",
+                               {"stage": "run", "reason": "timeout", "log": ""}) from None
         return await self.worker.call(entry.run, self.terminal, args, s, timeout_s=s.call_timeout_s)

@@ -6,6 +6,7 @@ raises -32602 naming the bad field; `run(terminal, args, settings)` runs on the 
 from dataclasses import dataclass
 from typing import Callable
 
+from ..tester.method import parse_tester_run, tester_run
 from . import account, book, market, trading
 
 
@@ -33,8 +34,6 @@ METHODS: dict[str, Method] = {
     "order_modify": Method(lambda p, s: trading.parse_ticket_change(p, s, "order_modify"), trading.order_modify),
     "order_cancel": Method(lambda p, s: trading.parse_ticket_change(p, s, "order_cancel"), trading.order_cancel),
     "position_close": Method(trading.parse_position_close, trading.position_close),
+    "tester_run": Method(parse_tester_run, tester_run, kind="tester"),
 }
 
-
-def register(name: str, method: Method) -> None:
-    METHODS[name] = method
