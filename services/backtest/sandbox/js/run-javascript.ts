@@ -1,0 +1,183 @@
+/**
+ * Runs a compiled JavaScript/TypeScript strategy in a fresh isolated-vm isolate: the bar
+ * columns move in as ArrayBuffers (transferred, never proxied), the targets and a status block
+ * come back through SharedArrayBuffers the host allocated, and the isolate is disposed after
+ * every job. Limits: the isolate's heap limit, V8's own timeout, and a host watchdog that
+ * samples `isolate.cpuTime` and disposes the isolate past the CPU or wall-clock limit, since a
+ * script can stall in places V8's timeout does not cover.
+ */
+import ivm from "isolated-vm";
+import { BAR_COLUMNS, type Bars } from "../../engine/bars.js";
+import type { CompiledStrategy } from "../compile.js";
+import {
+  CpuTimeLimitError,
+  MemoryLimitError,
+  SandboxCancelledError,
+  SandboxFailedError,
+  SandboxRefusedError,
+  StrategyEntryError,
+  StrategyResultError,
+  StrategyRuntimeError,
+  StrategySyntaxError,
+  WallTimeLimitError,
+} from "../errors.js";
+import type { SandboxLimits } from "../limits.js";
+import { buildRunnerScript, JOB_GLOBALS, OUTCOME, STATUS, STATUS_BYTES } from "./runner-source.js";
+import { strategyLine } from "./strategy-line.js";
+
+export interface JavaScriptJob {
+  compiled: CompiledStrategy;
+  bars: Bars;
+  params: Record<string, number | string | boolean>;
+  limits: SandboxLimits;
+  onProgress?: (fraction: number) => void;
+  signal?: AbortSignal;
+  transferBars?: boolean;
+}
+
+type Stop = "cpu" | "wall" | "abort";
+
+export async function runJavaScript(job: JavaScriptJob): Promise<Float64Array> {
+  const started = performance.now();
+  const n = job.bars.time.length;
+  const { limits } = job;
+  if (job.signal?.aborted) throw new SandboxCancelledError();
+  const moved = collectBuffers(job.bars, job.transferBars === true);
+  const dataMb = Math.ceil((moved.bytes + n * 8 + STATUS_BYTES) / 2 ** 20);
+  // The columns and the result count against the isolate's limit; the user's budget is on top.
+  const isolate = new ivm.Isolate({ memoryLimit: limits.memoryMb + dataMb });
+  let stop: Stop | undefined;
+  let rejectStop: (error: Error) => void = () => {};
+  const stopped = new Promise<never>((_, reject) => (rejectStop = reject));
+  const halt = (why: Stop) => {
+    if (stop !== undefined) return;
+    stop = why;
+    if (!isolate.isDisposed) isolate.dispose();
+    rejectStop(stopError(why, limits));
+  };
+  const out = new SharedArrayBuffer(n * 8);
+  const statusBuffer = new SharedArrayBuffer(STATUS_BYTES);
+  const status = new Float64Array(statusBuffer, 0, 8);
+  let reported = -1;
+  const watchdog = setInterval(() => {
+    if (isolate.isDisposed) return;
+    if (Number(isolate.cpuTime) / 1e6 > limits.cpuMs) halt("cpu");
+    else if (performance.now() - started > limits.timeoutMs) halt("wall");
+    const done = status[STATUS.done]!;
+    if (job.onProgress !== undefined && done !== reported && n > 0) {
+      reported = done;
+      job.onProgress(done / n);
+    }
+  }, limits.cpuCheckMs);
+  const wallTimer = setTimeout(() => halt("wall"), limits.timeoutMs);
+  const onAbort = () => halt("abort");
+  job.signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    const work = (async () => {
+      const context = await isolate.createContext();
+      const global = context.global;
+      for (const [i, buffer] of moved.buffers.entries()) {
+        await global.set(`${JOB_GLOBALS.bufferPrefix}${i}`, new ivm.ExternalCopy(buffer, { transferOut: true }).copyInto({ release: true, transferIn: true }));
+      }
+      const meta = { n, buffers: moved.buffers.length, columns: moved.columns, params: { ...job.params } };
+      await global.set(JOB_GLOBALS.meta, new ivm.ExternalCopy(meta).copyInto({ release: true }));
+      await global.set(JOB_GLOBALS.out, new ivm.ExternalCopy(out).copyInto({ release: true }));
+      await global.set(JOB_GLOBALS.status, new ivm.ExternalCopy(statusBuffer).copyInto({ release: true }));
+      let script: ivm.Script;
+      try {
+        script = await isolate.compileScript(buildRunnerScript(job.compiled.js), { filename: "strategy.js" });
+      } catch (error) {
+        if (stop !== undefined) throw error;
+        throw new StrategySyntaxError(messageOf(error), strategyLine(messageOf(error), job.compiled));
+      }
+      const remaining = Math.max(1, Math.ceil(limits.timeoutMs - (performance.now() - started)));
+      await script.run(context, { timeout: remaining, release: true });
+    })();
+    await Promise.race([work, stopped]).catch((error: unknown) => {
+      if (stop !== undefined) throw stopError(stop, limits);
+      throw mapIsolateError(error, limits);
+    });
+    job.onProgress?.(1);
+    return readOutcome(new Float64Array(out), statusBuffer, job.compiled);
+  } finally {
+    clearInterval(watchdog);
+    clearTimeout(wallTimer);
+    job.signal?.removeEventListener("abort", onAbort);
+    if (!isolate.isDisposed) isolate.dispose();
+  }
+}
+
+interface MovedBars {
+  buffers: ArrayBuffer[];
+  columns: { name: string; buffer: number; byteOffset: number }[];
+  bytes: number;
+}
+
+/**
+ * The buffers to move in. Transferring hands over each column's whole buffer once (columns
+ * may share one), detaching it; copying gives each column a fresh exact-size buffer (one
+ * memcpy), so the caller's bars stay intact and nothing beyond them is exposed.
+ */
+function collectBuffers(bars: Bars, transfer: boolean): MovedBars {
+  const n = bars.time.length;
+  const buffers: ArrayBuffer[] = [];
+  const columns: MovedBars["columns"] = [];
+  for (const name of BAR_COLUMNS) {
+    const column = bars[name];
+    if (column.length !== n) throw new StrategyResultError(`column ${name} has ${column.length} values, time has ${n}`);
+    const shareable = transfer && column.buffer instanceof ArrayBuffer;
+    if (shareable) {
+      let index = buffers.indexOf(column.buffer as ArrayBuffer);
+      if (index < 0) index = buffers.push(column.buffer as ArrayBuffer) - 1;
+      columns.push({ name, buffer: index, byteOffset: column.byteOffset });
+    } else {
+      columns.push({ name, buffer: buffers.push(column.slice().buffer) - 1, byteOffset: 0 });
+    }
+  }
+  return { buffers, columns, bytes: buffers.reduce((sum, b) => sum + b.byteLength, 0) };
+}
+
+function readOutcome(targets: Float64Array, statusBuffer: SharedArrayBuffer, compiled: CompiledStrategy): Float64Array {
+  const status = new Float64Array(statusBuffer, 0, 8);
+  const text = new Uint16Array(statusBuffer, STATUS.messageOffset);
+  const message = cleanText(text.subarray(0, status[STATUS.messageLength]));
+  const stack = cleanText(text.subarray(STATUS.messageChars, STATUS.messageChars + status[STATUS.stackLength]!));
+  switch (status[STATUS.outcome]) {
+    case OUTCOME.ok:
+      return targets;
+    case OUTCOME.threw:
+      throw new StrategyRuntimeError(message, strategyLine(stack, compiled));
+    case OUTCOME.noEntry:
+      throw new StrategyEntryError(message);
+    case OUTCOME.badResult:
+      throw new StrategyResultError(message);
+    case OUTCOME.refused:
+      throw new SandboxRefusedError(message, strategyLine(stack, compiled));
+    default:
+      throw new SandboxFailedError("the isolate finished without reporting an outcome");
+  }
+}
+
+/** Text the strategy controlled: printable characters only. */
+function cleanText(codes: Uint16Array): string {
+  // eslint-disable-next-line no-control-regex
+  return String.fromCharCode(...codes).replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "?");
+}
+
+function stopError(why: Stop, limits: SandboxLimits): Error {
+  if (why === "cpu") return new CpuTimeLimitError(limits.cpuMs);
+  if (why === "wall") return new WallTimeLimitError(limits.timeoutMs);
+  return new SandboxCancelledError();
+}
+
+function mapIsolateError(error: unknown, limits: SandboxLimits): Error {
+  if (error instanceof SandboxFailedError || error instanceof StrategySyntaxError) return error;
+  const message = messageOf(error);
+  if (/memory limit/i.test(message)) return new MemoryLimitError(limits.memoryMb);
+  if (/timed out/i.test(message)) return new WallTimeLimitError(limits.timeoutMs);
+  return new SandboxFailedError(`isolate failed: ${message}`, { cause: error });
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
