@@ -5,8 +5,7 @@
 import path from "node:path";
 import type { Logger } from "pino";
 import { createHttpApp } from "../shared/http/create-http-app.js";
-import { loadOrCreateApiKey, type ApiKeySource } from "../shared/http/api-key-file.js";
-import { serveHttp, type RunningHttpServer } from "../shared/http/serve-node.js";
+import { serveMcpHttp, type McpHttpServer } from "../shared/http/serve-mcp-http.js";
 import { registerSecret } from "../shared/logger.js";
 import { serveStdio } from "../shared/mcp/stdio.js";
 import { KB_SECRETS, type KbConfig } from "./config.js";
@@ -73,31 +72,22 @@ export async function serveKbStdio(deps: KbDeps): Promise<void> {
   await serveStdio(createKbServer(deps));
 }
 
-export interface KbHttpServer extends RunningHttpServer {
-  mcpUrl: string;
-  apiKey: ApiKeySource;
-}
-
 /**
  * Serves the KB over Streamable HTTP at `/mcp` on MCP_HOST:MCP_PORT; the API key comes from
  * config or the data dir.
  */
-export async function serveKbHttp(config: KbConfig, deps: KbDeps): Promise<KbHttpServer> {
-  const apiKey: ApiKeySource = config.MCP_API_KEY
-    ? { key: config.MCP_API_KEY, created: false }
-    : await loadOrCreateApiKey(config.QM_DATA_DIR);
-  registerSecret(apiKey.key);
-  const app = createHttpApp({
-    createMcpServer: () => createKbServer(deps),
-    apiKeys: [apiKey.key],
-    corsOrigins: config.MCP_CORS_ORIGINS,
-    ...(deps.logger !== undefined && { logger: deps.logger }),
-    health: () => ({ service: "kb" }),
+export function serveKbHttp(config: KbConfig, deps: KbDeps): Promise<McpHttpServer> {
+  return serveMcpHttp({
+    config,
+    title: "knowledge-base",
+    logger: deps.logger,
+    createApp: (apiKeys) =>
+      createHttpApp({
+        createMcpServer: () => createKbServer(deps),
+        apiKeys,
+        corsOrigins: config.MCP_CORS_ORIGINS,
+        ...(deps.logger !== undefined && { logger: deps.logger }),
+        health: () => ({ service: "kb" }),
+      }),
   });
-  const running = await serveHttp(app.fetch, {
-    host: config.MCP_HOST,
-    port: config.MCP_PORT,
-    onError: (error) => deps.logger?.error({ err: error }, "HTTP server error"),
-  });
-  return { ...running, mcpUrl: `${running.url}/mcp`, apiKey };
 }

@@ -1,5 +1,5 @@
 /**
- * `npm start`: brings the knowledge base up for a single user. Indexes the articles when they
+ * The knowledge base's part of `npm start` (`quantmind start`): brings it up for a single user. Indexes the articles when they
  * changed (a no-op on an unchanged corpus), serves MCP over HTTP on loopback, and prints where
  * to connect. Client configurations holding the API key go to a 0600 file, not the terminal.
  */
@@ -10,7 +10,8 @@ import { createLogger } from "../../shared/logger.js";
 import { PACKAGE_ROOT } from "../../shared/package-root.js";
 import type { KbConfig } from "../config.js";
 import type { KbDeps } from "../deps.js";
-import { closeKbDeps, createKbDeps, serveKbHttp, type KbHttpServer } from "../main.js";
+import type { McpHttpServer } from "../../shared/http/serve-mcp-http.js";
+import { closeKbDeps, createKbDeps, serveKbHttp } from "../main.js";
 import { indexWithProgress } from "./index-command.js";
 
 const CLI_LAUNCHER = path.join(PACKAGE_ROOT, "bin", "quantmind.js");
@@ -29,7 +30,7 @@ export async function startKb(config: KbConfig, out: NodeJS.WritableStream): Pro
   }
 
   let deps: KbDeps | undefined;
-  let server: KbHttpServer | undefined;
+  let server: McpHttpServer | undefined;
   try {
     deps = await createKbDeps(config, logger, "serve");
     server = await serveKbHttp(config, deps);
@@ -51,7 +52,7 @@ export async function startKb(config: KbConfig, out: NodeJS.WritableStream): Pro
  * a file only when the key is itself kept in the data directory; a key the operator passed in
  * MCP_API_KEY is never copied to disk.
  */
-async function describeEndpoints(server: KbHttpServer, deps: KbDeps, dataDir: string): Promise<string> {
+async function describeEndpoints(server: McpHttpServer, deps: KbDeps, dataDir: string): Promise<string> {
   let keyLines = ["  API key:                        from MCP_API_KEY (send as x-api-key or Authorization: Bearer)"];
   if (server.apiKey.file) {
     const clientsFile = path.join(dataDir, "mcp-clients.json");
@@ -81,7 +82,6 @@ async function describeEndpoints(server: KbHttpServer, deps: KbDeps, dataDir: st
     "Or let Claude Desktop / Cursor launch it over stdio (no key needed); paste into their mcpServers:",
     JSON.stringify(stdio.claudeDesktop.mcpServers, null, 2),
     "",
-    "Press Ctrl+C to stop.",
     "",
   ].join("\n");
 }

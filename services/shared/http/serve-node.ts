@@ -1,4 +1,5 @@
 /** Serves a fetch handler on Node's HTTP server; resolves once it is listening. */
+import type { Server } from "node:http";
 import { serve, type ServerType } from "@hono/node-server";
 import { ConfigError } from "../errors.js";
 
@@ -6,6 +7,10 @@ export interface RunningHttpServer {
   /** Base URL, e.g. `http://127.0.0.1:8000`. */
   url: string;
   port: number;
+  /**
+   * Stops accepting connections and lets in-flight requests finish (up to the grace period),
+   * then closes whatever is still open; resolves once the server is closed.
+   */
   close(): Promise<void>;
 }
 
@@ -16,7 +21,14 @@ export interface ServeOptions {
   port: number;
   /** Errors the server raises after it is listening; default: a line on stderr. */
   onError?: (error: Error) => void;
+  /** How long `close()` waits for in-flight requests before cutting them; default 5 s. */
+  closeGraceMs?: number;
 }
+
+export const DEFAULT_CLOSE_GRACE_MS = 5000;
+
+/** How often idle keep-alive sockets are closed while draining: a socket goes idle once its response ends. */
+const DRAIN_POLL_MS = 50;
 
 export function serveHttp(
   fetch: (request: Request) => Response | Promise<Response>,
@@ -39,14 +51,23 @@ export function serveHttp(
       resolve({
         url: `http://${shownHost}:${info.port}`,
         port: info.port,
-        close: () =>
-          new Promise((done) => {
-            server!.close(() => done());
-            // Idle keep-alive sockets would otherwise hold close() open for seconds.
-            if ("closeAllConnections" in server!) server.closeAllConnections();
-          }),
+        close: () => closeGracefully(server as Server, options.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS),
       });
     });
     server.once("error", onError);
+  });
+}
+
+function closeGracefully(server: Server, graceMs: number): Promise<void> {
+  return new Promise((done) => {
+    // Idle keep-alive sockets would otherwise hold close() open until their timeout.
+    const drain = setInterval(() => server.closeIdleConnections(), DRAIN_POLL_MS);
+    const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearInterval(drain);
+      clearTimeout(cut);
+      done();
+    });
+    server.closeIdleConnections();
   });
 }
