@@ -15,6 +15,11 @@ export interface RedisTarget {
   password?: string;
   /** Connect and per-command timeout; default 10 s. */
   timeoutMs?: number;
+  /**
+   * Limit for AUTH; default 2 s (or `timeoutMs` when that is shorter). AUTH answers at once on a
+   * healthy server, so a peer that accepts and stays silent fails fast instead of holding a run.
+   */
+  authTimeoutMs?: number;
 }
 
 /** Parses `redis://[user:pass@]host:port`; the password may instead come from REDIS_PASSWORD. */
@@ -24,6 +29,8 @@ export function redisTargetFromUrl(url: string, password?: string): RedisTarget 
   const fromUrl = parsed.password ? decodeURIComponent(parsed.password) : undefined;
   return { host: parsed.hostname, port: Number(parsed.port || 6379), ...((password ?? fromUrl) !== undefined && { password: password ?? fromUrl }) };
 }
+
+const DEFAULT_AUTH_TIMEOUT_MS = 2000;
 
 export class RedisConnection {
   private constructor(
@@ -44,6 +51,9 @@ export class RedisConnection {
       enableReadyCheck: false,
       maxRetriesPerRequest: 0,
       retryStrategy: () => null,
+      // CLIENT SETINFO before AUTH only meets NOAUTH, and connect() waits for its reply: a silent
+      // peer would hold it for the whole command timeout.
+      disableClientInfo: true,
     });
     // Failures surface through the command that meets them; without a listener ioredis would also log them.
     client.on("error", () => {});
@@ -55,7 +65,28 @@ export class RedisConnection {
     }
     const connection = new RedisConnection(client, label);
     // AUTH as its own command, so a wrong password fails here with a hint rather than inside connect.
-    if (target.password !== undefined) await connection.command("AUTH", target.password);
+    // A failed or unanswered AUTH closes the socket: left open, it keeps a one-shot run alive
+    // forever and a daemon one connection richer per failed run.
+    if (target.password !== undefined) {
+      const authTimeoutMs = Math.min(target.authTimeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS, timeoutMs);
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await Promise.race([
+          connection.command("AUTH", target.password),
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(
+              () => reject(connection.sourceError("AUTH", new Error(`timed out after ${authTimeoutMs} ms: is ${label} a Redis server?`))),
+              authTimeoutMs,
+            );
+          }),
+        ]);
+      } catch (error) {
+        client.disconnect();
+        throw error;
+      } finally {
+        clearTimeout(timer);
+      }
+    }
     return connection;
   }
 
