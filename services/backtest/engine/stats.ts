@@ -1,0 +1,238 @@
+/**
+ * The statistics of a run, after the fill pass. Each definition follows backtesting.py's
+ * `compute_stats` (`_stats.py`), re-implemented here over the columns; where the reference
+ * yields NaN or an infinity (no trades, no losing trade), the statistic is null.
+ */
+import type { Bars } from "./bars.js";
+import type { DrawdownEpisodes } from "./drawdown.js";
+import { annualisation, bucketLastValues, ceilTo, DAY_MS, resolutionMs } from "./periods.js";
+import { marketLogReturns } from "./market-returns.js";
+import type { TradeLog } from "./trade-log.js";
+import type { BacktestStats } from "./types.js";
+
+export interface StatsInput {
+  bars: Bars;
+  equity: Float64Array;
+  drawdown: Float64Array;
+  episodes: DrawdownEpisodes;
+  trades: TradeLog;
+  commissions: number;
+  /** Median bar spacing in ms (periods.ts). */
+  periodMs: number;
+  /** First bar the strategy could act on; buy-and-hold starts there. */
+  warmupBars: number;
+}
+
+/** null for NaN and infinities, so the result is JSON-safe. */
+const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+export function computeStats(input: StatsInput): BacktestStats {
+  const { bars, equity, episodes, trades } = input;
+  const n = equity.length;
+  const time = bars.time;
+  const close = bars.close;
+  const first = equity[0]!;
+  const last = equity[n - 1]!;
+  const durationMs = time[n - 1]! - time[0]!;
+  const resolution = resolutionMs(input.periodMs);
+  const toDays = (ms: number) => finite(ceilTo(ms, resolution) / DAY_MS);
+
+  let peak = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++) if (equity[i]! > peak) peak = equity[i]!;
+
+  const returnPct = ((last - first) / first) * 100;
+  const warmup = Math.min(Math.max(0, input.warmupBars), n - 1);
+  const buyHoldPct = ((close[n - 1]! - close[warmup]!) / close[warmup]!) * 100;
+
+  const { periodsPerYear, bucket } = annualisation(time, input.periodMs);
+  const periodic = periodicReturnStats(bucketLastValues(time, equity, bucket));
+  const annualReturn = (1 + periodic.gmean) ** periodsPerYear - 1;
+  const volatility = Math.sqrt(
+    (periodic.variance + (1 + periodic.gmean) ** 2) ** periodsPerYear - (1 + periodic.gmean) ** (2 * periodsPerYear),
+  );
+  const sortino = annualReturn / (Math.sqrt(periodic.downsideMeanSquare) * Math.sqrt(periodsPerYear));
+  // The reference divides calendar days by the periods per year here (252 for weekday data).
+  const years = durationMs / DAY_MS / periodsPerYear;
+  const cagr = years ? (last / first) ** (1 / years) - 1 : Number.NaN;
+  const maxDrawdown = maxOf(input.drawdown);
+  const beta = betaOf(equity, marketLogReturns(close));
+
+  const t = tradeStats(trades, time);
+  return {
+    start: new Date(time[0]!).toISOString(),
+    end: new Date(time[n - 1]!).toISOString(),
+    duration_days: durationMs / DAY_MS,
+    bars: n,
+    exposure_time_pct: (exposedBars(trades) / n) * 100,
+    equity_final: last,
+    equity_peak: peak,
+    commissions: input.commissions,
+    return_pct: returnPct,
+    buy_hold_return_pct: buyHoldPct,
+    return_ann_pct: finite(annualReturn * 100),
+    volatility_ann_pct: finite(volatility * 100),
+    cagr_pct: finite(cagr * 100),
+    sharpe_ratio: finite(volatility ? annualReturn / volatility : Number.NaN),
+    sortino_ratio: finite(sortino),
+    calmar_ratio: finite(maxDrawdown ? annualReturn / maxDrawdown : Number.NaN),
+    alpha_pct: finite(returnPct - beta * buyHoldPct),
+    beta: finite(beta),
+    max_drawdown_pct: -maxDrawdown * 100,
+    avg_drawdown_pct: episodes.count ? (-episodes.sumDepth / episodes.count) * 100 : null,
+    max_drawdown_duration_days: episodes.count ? toDays(episodes.maxDurationMs) : null,
+    avg_drawdown_duration_days: episodes.count ? toDays(episodes.sumDurationMs / episodes.count) : null,
+    max_drawdown_duration_bars: episodes.count ? episodes.maxDurationBars : null,
+    avg_drawdown_duration_bars: episodes.count ? episodes.sumDurationBars / episodes.count : null,
+    trades: trades.length,
+    win_rate_pct: t.count ? (t.wins / t.count) * 100 : null,
+    best_trade_pct: t.count ? t.best * 100 : null,
+    worst_trade_pct: t.count ? t.worst * 100 : null,
+    avg_trade_pct: t.count ? finite(t.gmean * 100) : null,
+    max_trade_duration_days: t.count ? toDays(t.maxDurationMs) : null,
+    avg_trade_duration_days: t.count ? toDays(t.sumDurationMs / t.count) : null,
+    max_trade_duration_bars: t.count ? t.maxBars : null,
+    avg_trade_duration_bars: t.count ? t.sumBars / t.count : null,
+    profit_factor: finite(t.lossReturnSum ? t.winReturnSum / -t.lossReturnSum : Number.NaN),
+    expectancy_pct: t.count ? (t.returnSum / t.count) * 100 : null,
+    sqn: finite((Math.sqrt(t.count) * t.pnlMean) / (t.pnlStd || Number.NaN)),
+    kelly_criterion: finite(t.wins / t.count - (1 - t.wins / t.count) / (t.avgWin / t.avgLoss)),
+    annual_periods: finite(periodsPerYear),
+  };
+}
+
+function maxOf(values: Float64Array): number {
+  let max = 0;
+  for (let i = 0; i < values.length; i++) if (values[i]! > max) max = values[i]!;
+  return max;
+}
+
+/**
+ * Returns between consecutive bucket values. `gmean` counts the first bucket as a zero return
+ * (the reference fills the leading NaN with 0) and is 0 when any return is -100% or worse;
+ * `variance` (ddof 1) and the downside mean square skip the leading NaN, as pandas does.
+ */
+function periodicReturnStats(values: Float64Array): { gmean: number; variance: number; downsideMeanSquare: number } {
+  const count = values.length - 1;
+  let logSum = 0;
+  let ruined = false;
+  let mean = 0;
+  let m2 = 0;
+  let downside = 0;
+  for (let k = 1; k <= count; k++) {
+    const r = values[k]! / values[k - 1]! - 1;
+    if (!(1 + r > 0)) ruined = true;
+    else logSum += Math.log(1 + r);
+    const delta = r - mean;
+    mean += delta / k;
+    m2 += delta * (r - mean);
+    if (r < 0) downside += r * r;
+  }
+  return {
+    gmean: ruined ? 0 : values.length ? Math.exp(logSum / values.length) - 1 : Number.NaN,
+    variance: count > 1 ? m2 / (count - 1) : Number.NaN,
+    downsideMeanSquare: count > 0 ? downside / count : Number.NaN,
+  };
+}
+
+/** Covariance of the equity's and the market's bar log returns over the market's variance. */
+function betaOf(equity: Float64Array, market: Float64Array): number {
+  const count = market.length;
+  if (count < 2) return Number.NaN;
+  let meanX = 0;
+  let meanY = 0;
+  let coMoment = 0;
+  let m2y = 0;
+  for (let k = 0; k < count; k++) {
+    const a = equity[k]!;
+    const b = equity[k + 1]!;
+    const x = a === b ? 0 : Math.log(b / a); // flat bars are most bars: skip the log
+    const y = market[k]!;
+    const dx = x - meanX;
+    meanX += dx / (k + 1);
+    const dy = y - meanY;
+    meanY += dy / (k + 1);
+    coMoment += dx * (y - meanY);
+    m2y += dy * (y - meanY);
+  }
+  return coMoment / m2y;
+}
+
+/** Bars inside any closed trade, entry and exit bars included (a bar shared by two trades counts once). */
+function exposedBars(trades: TradeLog): number {
+  let covered = 0;
+  let lastCovered = -1;
+  for (let k = 0; k < trades.length; k++) {
+    const from = Math.max(trades.entryBar[k]!, lastCovered + 1);
+    const to = trades.exitBar[k]!;
+    if (to >= from) covered += to - from + 1;
+    if (to > lastCovered) lastCovered = to;
+  }
+  return covered;
+}
+
+function tradeStats(trades: TradeLog, time: Float64Array) {
+  const count = trades.length;
+  let wins = 0;
+  let best = Number.NEGATIVE_INFINITY;
+  let worst = Number.POSITIVE_INFINITY;
+  let logSum = 0;
+  let ruined = false;
+  let returnSum = 0;
+  let winReturnSum = 0;
+  let lossReturnSum = 0;
+  let winPnl = 0;
+  let lossPnl = 0;
+  let losses = 0;
+  let pnlMean = 0;
+  let pnlM2 = 0;
+  let maxDurationMs = 0;
+  let sumDurationMs = 0;
+  let maxBars = 0;
+  let sumBars = 0;
+  for (let k = 0; k < count; k++) {
+    const r = trades.returns[k]!;
+    const pnl = trades.pnl[k]!;
+    if (r > best) best = r;
+    if (r < worst) worst = r;
+    if (!(1 + r > 0)) ruined = true;
+    else logSum += Math.log(1 + r);
+    returnSum += r;
+    if (r > 0) winReturnSum += r;
+    else if (r < 0) lossReturnSum += r;
+    if (pnl > 0) {
+      wins++;
+      winPnl += pnl;
+    } else if (pnl < 0) {
+      losses++;
+      lossPnl += pnl;
+    }
+    const delta = pnl - pnlMean;
+    pnlMean += delta / (k + 1);
+    pnlM2 += delta * (pnl - pnlMean);
+    const entry = trades.entryBar[k]!;
+    const exit = trades.exitBar[k]!;
+    const durationMs = time[exit]! - time[entry]!;
+    sumDurationMs += durationMs;
+    if (durationMs > maxDurationMs) maxDurationMs = durationMs;
+    sumBars += exit - entry;
+    if (exit - entry > maxBars) maxBars = exit - entry;
+  }
+  return {
+    count,
+    wins,
+    best,
+    worst,
+    gmean: ruined ? 0 : Math.exp(logSum / count) - 1,
+    returnSum,
+    winReturnSum,
+    lossReturnSum,
+    avgWin: wins ? winPnl / wins : Number.NaN,
+    avgLoss: losses ? -lossPnl / losses : Number.NaN,
+    pnlMean,
+    pnlStd: count > 1 ? Math.sqrt(pnlM2 / (count - 1)) : Number.NaN,
+    maxDurationMs,
+    sumDurationMs,
+    maxBars,
+    sumBars,
+  };
+}
