@@ -53,7 +53,11 @@ def main(argv: list[str]) -> int:
         if not args.cert:
             print("bridge: --print-fingerprint needs --cert", file=sys.stderr)
             return 2
-        print(fingerprint(args.cert))
+        try:
+            print(fingerprint(args.cert))
+        except (OSError, ValueError) as err:
+            print(f"bridge: cannot read certificate {args.cert}: {err}", file=sys.stderr)
+            return 2
         return 0
     try:
         settings = load_settings(args)
