@@ -1,12 +1,31 @@
-/** Python strategies under bubblewrap (in progress: refuses every job until the sandbox lands). */
-import { SandboxUnavailableError } from "../errors.js";
+/**
+ * Runs one Python strategy under bubblewrap (see sandbox-command.ts for the fence). Bars go in
+ * on stdin as raw float64 bytes straight from the columns' memory; the outcome and targets come
+ * back on fd 3, progress on fd 4. stdout/stderr are counted (past the limit: SBX_OUTPUT_LIMIT)
+ * and only their tail is kept for diagnostics. The host kills the sandbox on the wall-clock
+ * limit, on cancellation, and as soon as the result is in (threads or children left behind
+ * never hold a job open).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import type { Readable, Writable } from "node:stream";
+import { BAR_COLUMNS, type Bars } from "../../engine/bars.js";
+import {
+  CpuTimeLimitError,
+  MemoryLimitError,
+  OutputLimitError,
+  SandboxCancelledError,
+  SandboxFailedError,
+  StrategyResultError,
+  StrategyRuntimeError,
+  WallTimeLimitError,
+} from "../errors.js";
 import type { SandboxLimits } from "../limits.js";
-import type { Bars } from "../../engine/bars.js";
+import { probePythonSandbox, type PythonSandboxOptions } from "./probe.js";
+import { parsePythonResult } from "./python-result.js";
+import { pythonHeader } from "./runner-source.js";
+import { buildSandboxCommand } from "./sandbox-command.js";
 
-export interface PythonSandboxOptions {
-  /** Interpreter inside the sandbox; default `python3` resolved on PATH. */
-  python?: string;
-}
+export type { PythonSandboxOptions } from "./probe.js";
 
 export interface PythonJob {
   code: string;
@@ -17,6 +36,109 @@ export interface PythonJob {
   signal?: AbortSignal;
 }
 
-export async function runPython(_job: PythonJob, _options?: PythonSandboxOptions): Promise<Float64Array> {
-  throw new SandboxUnavailableError("the Python sandbox is not built yet");
+/** Most bytes of result header accepted on fd 3 besides the targets. */
+const RESULT_HEADER_MAX = 16 * 1024;
+
+export async function runPython(job: PythonJob, options: PythonSandboxOptions = {}): Promise<Float64Array> {
+  if (job.signal?.aborted) throw new SandboxCancelledError();
+  const sandbox = await probePythonSandbox(options);
+  const n = job.bars.time.length;
+  const dataBytes = n * 8 * BAR_COLUMNS.length;
+  const { command, args } = buildSandboxCommand(sandbox.runtime, job.limits, dataBytes, sandbox.command);
+  // An empty environment for bwrap itself: its pid 1 inside keeps the environment it was given.
+  const child = spawn(command, args, { env: {}, stdio: ["pipe", "pipe", "pipe", "pipe", "pipe"], detached: false });
+  const started = performance.now();
+  return new Promise<Float64Array>((resolve, reject) => {
+    let settled = false;
+    const settle = (error: Error | undefined, targets?: Float64Array) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(wallTimer);
+      job.signal?.removeEventListener("abort", onAbort);
+      kill(child);
+      if (error !== undefined) reject(error);
+      else resolve(targets!);
+    };
+    const wallTimer = setTimeout(() => settle(new WallTimeLimitError(job.limits.timeoutMs)), job.limits.timeoutMs);
+    const onAbort = () => settle(new SandboxCancelledError());
+    job.signal?.addEventListener("abort", onAbort, { once: true });
+
+    let output = 0;
+    let tail = "";
+    const onOutput = (chunk: Buffer) => {
+      output += chunk.length;
+      tail = (tail + chunk.toString("utf8")).slice(-2000);
+      if (output > job.limits.outputBytes) settle(new OutputLimitError(job.limits.outputBytes));
+    };
+    child.stdout!.on("data", onOutput);
+    child.stderr!.on("data", onOutput);
+
+    const resultMax = RESULT_HEADER_MAX + 8 + n * 8;
+    const chunks: Buffer[] = [];
+    let resultBytes = 0;
+    const results = child.stdio[3] as Readable;
+    results.on("data", (chunk: Buffer) => {
+      resultBytes += chunk.length;
+      if (resultBytes > resultMax) settle(new StrategyResultError(`the strategy's result is larger than ${n} targets`));
+      else chunks.push(chunk);
+    });
+    results.on("end", () => {
+      if (settled || resultBytes === 0) return;
+      try {
+        settle(undefined, parsePythonResult(Buffer.concat(chunks, resultBytes), n, job.limits.memoryMb));
+      } catch (error) {
+        settle(error as Error);
+      }
+    });
+    let progressText = "";
+    (child.stdio[4] as Readable).on("data", (chunk: Buffer) => {
+      progressText = (progressText + chunk.toString("latin1")).slice(-64);
+      const done = Number(/(\d+)\n$/.exec(progressText)?.[1]);
+      if (Number.isFinite(done) && n > 0) job.onProgress?.(Math.min(1, done / n));
+    });
+
+    child.on("error", (error) => settle(new SandboxFailedError(`cannot start the Python sandbox: ${error.message}`, { cause: error })));
+    child.on("close", (code, signal) => {
+      if (settled) return;
+      // fd 3 may still be draining: give its "end" the first chance to deliver the result.
+      setImmediate(() => settle(exitError(code, signal, job.limits, performance.now() - started, tail)));
+    });
+    writeInput(child.stdin!, job, n);
+  });
+}
+
+/** Header, then each column's bytes straight from its memory (no copy on the host). */
+function writeInput(stdin: Writable, job: PythonJob, n: number): void {
+  // The sandbox may die before reading everything (a syntax error, a limit): not an error here.
+  stdin.on("error", () => {});
+  const header = Buffer.from(JSON.stringify(pythonHeader({ n, columns: BAR_COLUMNS, params: job.params, code: job.code })));
+  const length = Buffer.alloc(8);
+  length.writeBigUInt64LE(BigInt(header.length));
+  stdin.write(length);
+  stdin.write(header);
+  for (const name of BAR_COLUMNS) {
+    const column = job.bars[name];
+    stdin.write(Buffer.from(column.buffer, column.byteOffset, n * 8));
+  }
+  stdin.end();
+}
+
+function exitError(code: number | null, signal: NodeJS.Signals | null, limits: SandboxLimits, elapsedMs: number, tail: string): Error {
+  // bwrap reports a child killed by signal s as exit status 128 + s.
+  const sig = signal ?? (code !== null && code > 128 ? signalName(code - 128) : undefined);
+  if (sig === "SIGXCPU") return new CpuTimeLimitError(limits.cpuMs);
+  if (sig === "SIGKILL") return elapsedMs >= limits.cpuMs ? new CpuTimeLimitError(limits.cpuMs) : new MemoryLimitError(limits.memoryMb);
+  const last = tail.trim().split("\n").slice(-3).join(" | ").slice(0, 500);
+  if (sig !== undefined) return new StrategyRuntimeError(`the strategy's process was killed by ${sig}${last ? `: ${last}` : ""}`);
+  return new StrategyRuntimeError(`the strategy's process exited (code ${code}) without a result${last ? `: ${last}` : ""}`);
+}
+
+function signalName(n: number): NodeJS.Signals | undefined {
+  const names: Record<number, NodeJS.Signals> = { 6: "SIGABRT", 9: "SIGKILL", 11: "SIGSEGV", 15: "SIGTERM", 24: "SIGXCPU", 25: "SIGXFSZ" };
+  return names[n];
+}
+
+function kill(child: ChildProcess): void {
+  // bwrap runs with --die-with-parent: killing it takes the whole sandbox (its pid namespace) down.
+  if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
 }
