@@ -64,7 +64,11 @@ def main(argv: list[str]) -> int:
     except ConfigError as err:
         print(f"bridge: {err}", file=sys.stderr)
         return 2
-    setup_logging([settings.token.decode("utf-8", "replace"), settings.terminal.password or ""])
+    try:
+        setup_logging([settings.token.decode("utf-8", "replace"), settings.terminal.password or ""], settings.log_file)
+    except OSError as err:
+        print(f"bridge: cannot open log file {settings.log_file}: {err.strerror}", file=sys.stderr)
+        return 2
     try:
         asyncio.run(serve(settings))
     except KeyboardInterrupt:

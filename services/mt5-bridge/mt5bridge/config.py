@@ -53,6 +53,7 @@ class BridgeSettings:
     history_lookback_days: int = 30  # how far back idempotency looks for deals carrying a client order id
     default_deviation: int = 20  # points
     default_magic: int = 0
+    log_file: str | None = None  # JSON lines here too (rotated at 10 MB, 5 kept), besides stderr
 
 
 def read_secret(path: str, what: str) -> str:
@@ -80,6 +81,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--cert", help="PEM certificate (self-signed; clients pin its SHA-256 fingerprint)")
     parser.add_argument("--key", help="PEM private key")
     parser.add_argument("--token-file", help="file holding the shared request-signing token (>= 32 bytes)")
+    parser.add_argument("--log-file", help="also write the JSON log lines to this file (rotated)")
     parser.add_argument("--fake-mt5", action="store_true", help="use the bundled fake MetaTrader5 module")
     parser.add_argument("--print-fingerprint", action="store_true", help="print the certificate's fingerprint and exit")
     return parser.parse_args(argv)
@@ -120,6 +122,8 @@ def load_settings(args: argparse.Namespace) -> BridgeSettings:
         raise ConfigError("the config file must not hold the token itself: use token_file")
     token_file = args.token_file or raw.get("token_file")
     raw.pop("token_file", None)
+    if args.log_file:
+        raw["log_file"] = args.log_file
     for flag in ("host", "port", "cert", "key"):
         if getattr(args, flag) is not None:
             raw[flag] = getattr(args, flag)

@@ -1,6 +1,7 @@
 """JSON log lines on stderr. Secrets are scrubbed from every line as a second line of defence."""
 import json
 import logging
+import logging.handlers
 import sys
 import time
 
@@ -24,9 +25,14 @@ class JsonFormatter(logging.Formatter):
         return line
 
 
-def setup_logging(secrets: list[str], level: int = logging.INFO) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter(secrets))
+def setup_logging(secrets: list[str], log_file: str | None = None, level: int = logging.INFO) -> None:
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    if log_file:
+        # a scheduled task has no console: the file is where the operator looks
+        handlers.append(logging.handlers.RotatingFileHandler(log_file, maxBytes=10_000_000, backupCount=5,
+                                                             encoding="utf-8"))
+    for handler in handlers:
+        handler.setFormatter(JsonFormatter(secrets))
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = handlers
     root.setLevel(level)

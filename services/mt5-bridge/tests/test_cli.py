@@ -41,7 +41,8 @@ class CliTest(unittest.TestCase):
         return done.stderr
 
     def test_starts_prints_the_ready_line_serves_and_never_logs_the_token(self):
-        process = subprocess.Popen(self.args("--fake-mt5"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        log_file = os.path.join(self.tmp, "bridge.log")
+        process = subprocess.Popen(self.args("--fake-mt5", "--log-file", log_file), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
             ready = process.stdout.readline().strip()
             self.assertRegex(ready, r"^listening 127\.0\.0\.1:\d+$")
@@ -59,6 +60,8 @@ class CliTest(unittest.TestCase):
         self.assertEqual(lines[0]["fingerprint"].replace(":", "").lower(), der_fingerprint(self.cert))
         requests = [(entry["method"], entry["code"]) for entry in lines if entry["msg"] == "request"]
         self.assertEqual(requests, [("account_info", 0), (None, -32001)], "an unauthenticated body is not trusted")
+        with open(log_file, encoding="utf-8") as handle:
+            self.assertEqual(handle.read().splitlines(), err.splitlines(), "the log file has the same lines")
 
     def test_print_fingerprint(self):
         done = subprocess.run([sys.executable, BRIDGE, "--print-fingerprint", "--cert", self.cert],
