@@ -45,7 +45,8 @@ export const BacktestConfigSchema = z
     /** Instrument, e.g. `GOOG` or `BTCUSDT`. Optional for a file dataset (the file is the instrument); sources that serve many symbols (Binance) require it. */
     symbol: z
       .string()
-      .regex(/^[A-Za-z0-9._:/-]{1,32}$/, "1-32 letters, digits or . _ : / -")
+      .max(32)
+      .regex(/^[A-Za-z0-9]+([._:/-][A-Za-z0-9]+)*$/, "1-32 letters and digits, single . _ : / - between them (BTCUSDT, BTC/USDT, ES.c)")
       .optional(),
     /** Bar length in minutes, one of TIMEFRAMES; default 1440 (daily). */
     timeframe: z

@@ -23,8 +23,8 @@ export interface StatsInput {
   warmupBars: number;
 }
 
-/** null for NaN and infinities, so the result is JSON-safe. */
-const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
+/** null for NaN and infinities, so the result is JSON-safe; -0 becomes 0 (JSON drops the sign anyway). */
+const finite = (x: number): number | null => (Number.isFinite(x) ? x + 0 : null);
 
 export function computeStats(input: StatsInput): BacktestStats {
   const { bars, equity, episodes, trades } = input;
@@ -58,7 +58,7 @@ export function computeStats(input: StatsInput): BacktestStats {
   const beta = betaOf(equity, marketLogReturns(close));
 
   const t = tradeStats(trades, time);
-  return {
+  const stats: BacktestStats = {
     start: new Date(time[0]!).toISOString(),
     end: new Date(time[n - 1]!).toISOString(),
     duration_days: durationMs / DAY_MS,
@@ -77,7 +77,7 @@ export function computeStats(input: StatsInput): BacktestStats {
     calmar_ratio: finite(maxDrawdown ? annualReturn / maxDrawdown : Number.NaN),
     alpha_pct: finite(returnPct - beta * buyHoldPct),
     beta: finite(beta),
-    max_drawdown_pct: -maxDrawdown * 100,
+    max_drawdown_pct: maxDrawdown ? -maxDrawdown * 100 : 0,
     avg_drawdown_pct: episodes.count ? (-episodes.sumDepth / episodes.count) * 100 : null,
     max_drawdown_duration_days: episodes.count ? toDays(episodes.maxDurationMs) : null,
     avg_drawdown_duration_days: episodes.count ? toDays(episodes.sumDurationMs / episodes.count) : null,
@@ -98,6 +98,10 @@ export function computeStats(input: StatsInput): BacktestStats {
     kelly_criterion: finite(t.wins / t.count - (1 - t.wins / t.count) / (t.avgWin / t.avgLoss)),
     annual_periods: finite(periodsPerYear),
   };
+  for (const [key, value] of Object.entries(stats)) {
+    if (typeof value === "number") (stats as unknown as Record<string, number | null>)[key] = finite(value);
+  }
+  return stats;
 }
 
 function maxOf(values: Float64Array): number {

@@ -31,7 +31,7 @@ export class TradeLog {
     this.exitPrice[k] = exitPrice;
     this.pnl[k] = pnl;
     // backtesting.py's Trade.pl_pct: the signed price return less the commissions per unit of entry value.
-    this.returns[k] = Math.sign(units) * (exitPrice / entryPrice - 1) - commission / (Math.abs(units) * entryPrice);
+    this.returns[k] = Math.sign(units) * (exitPrice / entryPrice - 1) - commission / (Math.abs(units) * entryPrice) + 0; // + 0: no -0
     this.commission[k] = commission;
   }
 
