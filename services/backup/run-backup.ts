@@ -8,6 +8,7 @@ import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import type { Logger } from "../shared/logger.js";
+import { BackupNotConfiguredError } from "./errors.js";
 import { newBackupId, type BackupFile, type BackupStore, type Manifest } from "./manifest.js";
 import type { BackupMetrics } from "./metrics.js";
 import { sha256File } from "./qdrant/qdrant-source.js";
@@ -33,9 +34,14 @@ export const DEFAULT_LOCK_TTL_MS = 6 * 60 * 60_000;
 export async function runBackup(store: BackupStore, deps: BackupDeps): Promise<Manifest> {
   const { storage, logger } = deps;
   const source = deps.sources[store];
-  if (!source) throw new Error(`no ${store} source configured: set ${store === "redis" ? "REDIS_URL" : "QDRANT_URL"} for the backup service`);
+  if (!source) throw new BackupNotConfiguredError(store);
   const started = new Date();
-  const release = await storage.acquireLock(store, { owner: `${hostname()} pid ${process.pid}`, ttlMs: deps.lockTtlMs ?? DEFAULT_LOCK_TTL_MS });
+  const release = await storage.acquireLock(store, {
+    owner: `${hostname()} pid ${process.pid}`,
+    ttlMs: deps.lockTtlMs ?? DEFAULT_LOCK_TTL_MS,
+    hostname: hostname(),
+    pid: process.pid,
+  });
   const id = newBackupId(store, started);
   // A fresh volume has no work directory yet.
   if (deps.workDir) await mkdir(deps.workDir, { recursive: true, mode: 0o700 });

@@ -13,7 +13,7 @@ import { copyFile, link, mkdir, open, readdir, readFile, rename, rm, writeFile }
 import path from "node:path";
 import { BackupLockedError, BackupStorageError } from "../errors.js";
 import { BACKUP_STORES, MANIFEST_NAME, ManifestSchema, type BackupStore, type Manifest } from "../manifest.js";
-import { byStartTime, lockRecord, type BackupStorage, type LockOwner, type LockRecord, type ReleaseLock } from "./storage.js";
+import { byStartTime, isLockAbandoned, lockRecord, type BackupStorage, type LockOwner, type LockRecord, type ReleaseLock } from "./storage.js";
 
 export class LocalDirectoryStorage implements BackupStorage {
   readonly description: string;
@@ -113,10 +113,10 @@ export class LocalDirectoryStorage implements BackupStorage {
         if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw new BackupStorageError(`cannot create ${file}: ${(error as Error).message}`, { cause: error });
       }
       const held = await readLock(file);
-      if (held && Date.parse(held.expiresAt) > Date.now()) {
+      if (held && !isLockAbandoned(held)) {
         throw new BackupLockedError(`a ${store} backup is already running (${held.owner}, since ${held.acquiredAt}); wait for it, or delete ${file} if that run is gone`);
       }
-      // Abandoned (expired or unreadable): move it aside atomically, so only one taker wins.
+      // Abandoned (expired, its holder gone, or unreadable): move it aside atomically, so only one taker wins.
       await rename(file, `${file}.stale-${randomBytes(4).toString("hex")}`).catch(() => undefined);
     }
     throw new BackupLockedError(`another run took the ${store} lock at ${file} first; try again`);

@@ -19,7 +19,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { BackupLockedError, BackupStorageError } from "../errors.js";
 import { BACKUP_STORES, MANIFEST_NAME, ManifestSchema, type BackupStore, type Manifest } from "../manifest.js";
-import { byStartTime, lockRecord, type BackupStorage, type LockOwner, type LockRecord, type ReleaseLock } from "./storage.js";
+import { byStartTime, isLockAbandoned, lockRecord, type BackupStorage, type LockOwner, type LockRecord, type ReleaseLock } from "./storage.js";
 
 export interface S3StorageOptions {
   bucket: string;
@@ -141,7 +141,7 @@ export class S3Storage implements BackupStorage {
       }
       const text = await this.getText(key);
       const held = text ? (JSON.parse(text) as LockRecord) : undefined;
-      if (held && Date.parse(held.expiresAt) > Date.now()) {
+      if (held && !isLockAbandoned(held)) {
         throw new BackupLockedError(`a ${store} backup is already running (${held.owner}, since ${held.acquiredAt}); wait for it, or delete s3://${this.bucket}/${key} if that run is gone`);
       }
       await this.deleteKey(key);
