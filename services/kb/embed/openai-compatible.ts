@@ -4,6 +4,7 @@
  * every response, and never lets the API key into an error message.
  */
 import { z } from "zod";
+import { parseRetryAfter } from "../../shared/http/retry-after.js";
 import { retry } from "../../shared/retry.js";
 import { BackendUnavailableError, EmbeddingInputTooLongError } from "../errors.js";
 import type { Embedder } from "./embedder.js";
@@ -237,15 +238,6 @@ function serverMessage(text: string): string {
     // Not JSON: a proxy's HTML or plain text page; quote it as it is.
   }
   return text.trim().slice(0, 300) || "(empty body)";
-}
-
-/** `Retry-After` as delay-seconds or an HTTP date, in ms; undefined when absent or unreadable. */
-function parseRetryAfter(header: string | null): number | undefined {
-  if (header === null) return undefined;
-  const seconds = Number(header);
-  if (header.trim() !== "" && Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
 function describeFetchError(error: unknown, timeoutMs: number): string {

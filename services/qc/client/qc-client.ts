@@ -6,6 +6,7 @@
  * Nothing is delayed before the first try.
  */
 import type { Logger } from "pino";
+import { parseRetryAfter } from "../../shared/http/retry-after.js";
 import { retry } from "../../shared/retry.js";
 import { QcApiError, QcAuthError, QcBadResponseError, QcRateLimitedError, QcTimeoutError, QcUnavailableError } from "../errors.js";
 import { qcAuthHeaders } from "./auth.js";
@@ -121,7 +122,7 @@ export function createQcClient(options: QcClientOptions): QcClient {
           const response = await attemptOnce(`${options.baseUrl}${endpoint}`, { method: "POST", headers, body: payload.body, redirect }, timeoutMs);
           options.logger?.debug({ endpoint, status: response.status, attempt, ms: now() - attemptStarted }, "QuantConnect call");
           if (response.status === 429) {
-            throw new TransientFailure("rate-limited", "HTTP 429", retryAfterMs(response.headers.get("retry-after"), now()));
+            throw new TransientFailure("rate-limited", "HTTP 429", parseRetryAfter(response.headers.get("retry-after"), now()));
           }
           if (response.status >= 500) {
             throw new TransientFailure("server", `HTTP ${response.status}`);
@@ -220,15 +221,6 @@ function errorTexts(errors: unknown): string[] {
   if (typeof errors === "string") return [errors];
   if (Array.isArray(errors)) return errors.map((e) => (typeof e === "string" ? e : JSON.stringify(e)));
   return [];
-}
-
-/** Retry-After in milliseconds: seconds or an HTTP date; undefined when absent or unreadable. */
-export function retryAfterMs(header: string | null, nowMs: number): number | undefined {
-  if (header === null || header.trim() === "") return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }
 
 function describeNetworkError(error: unknown): string {

@@ -2,7 +2,7 @@
 import { createServer, type AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { cachedSecretCredentials, staticCredentials } from "../../../services/qc/client/credentials.js";
-import { createQcClient, retryAfterMs, type QcClientOptions } from "../../../services/qc/client/qc-client.js";
+import { createQcClient, type QcClientOptions } from "../../../services/qc/client/qc-client.js";
 import { QcError } from "../../../services/qc/errors.js";
 import { startQcApiServer, type QcApiServer } from "../../helpers/qc-api-server.js";
 
@@ -191,14 +191,5 @@ describe("QuantConnect client", () => {
   it("returns a redirect's Location instead of following it", async () => {
     const answer = await client().postForRedirect("/live/auth0/authorize", { brokerage: "TradierBrokerage" }, { idempotent: true });
     expect(answer).toEqual({ location: `${api.url.replace(/\/api\/v2$/, "")}/authorize?brokerage=TradierBrokerage` });
-  });
-});
-
-describe("retryAfterMs", () => {
-  it("reads seconds and HTTP dates, and ignores junk", () => {
-    expect(retryAfterMs("3", 0)).toBe(3000);
-    expect(retryAfterMs(new Date(10_000).toUTCString(), 4_000)).toBe(6000);
-    expect(retryAfterMs("soon", 0)).toBeUndefined();
-    expect(retryAfterMs(null, 0)).toBeUndefined();
   });
 });
