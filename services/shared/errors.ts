@@ -20,9 +20,12 @@ export class QuantMindError extends Error {
   }
 }
 
-/** A configuration value is missing or invalid; the message names the variable and what to do. */
+/**
+ * A configuration value is missing or invalid; the message names the variable and what to do.
+ * The CLI exits 2 for it. An area may subclass it with a code of its own (`options.code`).
+ */
 export class ConfigError extends QuantMindError {
-  constructor(message: string, options?: ErrorOptions) {
-    super("CONFIG_INVALID", message, options);
+  constructor(message: string, options?: ErrorOptions & { code?: string }) {
+    super(options?.code ?? "CONFIG_INVALID", message, options);
   }
 }

@@ -87,6 +87,19 @@ describe("quantmind backup (CLI)", () => {
     expect(metrics).toMatch(/^qm_backup_failures_total\{store="redis"\} 1$/m);
   });
 
+  it("run redis without REDIS_URL is bad configuration: one line naming the variable, exit 2, no stack trace", async () => {
+    const result = await cli(["run", "redis"], { REDIS_URL: "", LOG_LEVEL: "warn" });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split("\n")).toEqual(["quantmind: no redis source configured: set REDIS_URL for the backup service"]);
+    expect(result.stdout).toBe("");
+  });
+
+  it("run all with neither REDIS_URL nor QDRANT_URL is bad configuration too (exit 2)", async () => {
+    const result = await cli(["run", "all"], { REDIS_URL: "", LOG_LEVEL: "warn" });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split("\n")).toEqual(["quantmind: no store to back up: set REDIS_URL and/or QDRANT_URL"]);
+  });
+
   it("refuses a restore of an unknown id and a bad schedule, naming what to fix", async () => {
     const unknown = await cli(["restore", "redis-20260101T000000Z-abcdef", "--redis-data-dir", temp.dir]);
     expect(unknown.code).toBe(1);

@@ -1,6 +1,6 @@
 /** `quantmind backup run qdrant|redis|all`: one backup run now; any failure exits non-zero. */
 import { createLogger } from "../../shared/logger.js";
-import { BackupError } from "../errors.js";
+import { BackupFailedError, BackupNotConfiguredError, BackupNothingConfiguredError } from "../errors.js";
 import { loadBackupConfig } from "../config.js";
 import { createBackupDeps } from "../main.js";
 import { BACKUP_STORES, type BackupStore } from "../manifest.js";
@@ -13,7 +13,9 @@ export async function runBackupCommand(target: RunTarget, out: NodeJS.WritableSt
   const logger = createLogger("backup", { level: config.LOG_LEVEL });
   const deps = createBackupDeps(config, logger);
   const stores = target === "all" ? BACKUP_STORES.filter((s) => deps.sources[s]) : [target];
-  if (stores.length === 0) throw new BackupError("BACKUP_NOTHING_CONFIGURED", "no store to back up: set REDIS_URL and/or QDRANT_URL");
+  if (stores.length === 0) throw new BackupNothingConfiguredError("no store to back up: set REDIS_URL and/or QDRANT_URL");
+  // Checked before anything runs: a missing URL is bad configuration (exit 2), not a failed backup.
+  for (const store of stores) if (!deps.sources[store]) throw new BackupNotConfiguredError(store);
   const failures: string[] = [];
   for (const store of stores) {
     try {
@@ -25,5 +27,5 @@ export async function runBackupCommand(target: RunTarget, out: NodeJS.WritableSt
       if (target !== "all") throw error;
     }
   }
-  if (failures.length > 0) throw new BackupError("BACKUP_FAILED", `backup failed for ${failures.join("; ")}`);
+  if (failures.length > 0) throw new BackupFailedError(failures);
 }

@@ -1,7 +1,7 @@
 /** `quantmind backup schedule`: the backup daemon, running each configured store on its cron schedule. */
 import { createLogger } from "../../shared/logger.js";
-import { ConfigError } from "../../shared/errors.js";
 import { loadBackupConfig } from "../config.js";
+import { BackupNothingConfiguredError } from "../errors.js";
 import { createBackupDeps } from "../main.js";
 import { runBackup } from "../run-backup.js";
 import { parseCron, startSchedule, type ScheduleTable } from "../schedule.js";
@@ -20,7 +20,7 @@ export async function scheduleBackups(): Promise<() => Promise<void>> {
     parseCron(config.BACKUP_SCHEDULE_QDRANT, "BACKUP_SCHEDULE_QDRANT");
     table.qdrant = config.BACKUP_SCHEDULE_QDRANT;
   }
-  if (Object.keys(table).length === 0) throw new ConfigError("REDIS_URL and QDRANT_URL are both unset: the backup schedule has nothing to back up");
+  if (Object.keys(table).length === 0) throw new BackupNothingConfiguredError("REDIS_URL and QDRANT_URL are both unset: the backup schedule has nothing to back up");
   const schedule = startSchedule(table, (store) => runBackup(store, deps), logger);
   return async () => schedule.stop();
 }
