@@ -9,7 +9,7 @@ import { BacktestConfigSchema, type BacktestConfig } from "../config.js";
 import type { JobQueue } from "../queue/job-queue.js";
 import { cacheKey } from "./cache-key.js";
 import type { DatasetCatalog } from "./datasets.js";
-import { BacktestNotFoundError, InvalidRequestError } from "./errors.js";
+import { BacktestNotFoundError, InvalidRequestError, Mq5UnavailableError } from "./errors.js";
 import { isFinished, type BacktestRecord, type BacktestRequest, type BacktestStatus } from "./record.js";
 import type { BacktestStore, ListQuery } from "./store.js";
 
@@ -40,6 +40,7 @@ export class BacktestService {
   }
 
   async submit(request: BacktestRequest): Promise<SubmitResult> {
+    if (request.language === "mq5") throw new Mq5UnavailableError();
     const config = parseConfig(request.config);
     const key = cacheKey(request.code, request.language, config, await this.datasets.fingerprint(request.dataset, config));
     const hit = await this.store.cached(key);

@@ -42,3 +42,18 @@ export class InvalidRequestError extends QuantMindError {
     super("INVALID_REQUEST", message);
   }
 }
+
+/**
+ * MQ5 strategies run in the MetaTrader 5 Strategy Tester behind the MT5 bridge; this service has
+ * no bridge client for the tester yet, so an MQ5 job is refused at submission rather than queued
+ * to fail later.
+ */
+export class Mq5UnavailableError extends QuantMindError {
+  constructor() {
+    super(
+      "MQ5_UNAVAILABLE",
+      "MQ5 strategies need the MetaTrader 5 Strategy Tester behind the mt5-bridge (Windows VPS target), which this backtest " +
+        "service is not connected to; submit the strategy in javascript, typescript or python, or run it in the MT5 terminal",
+    );
+  }
+}

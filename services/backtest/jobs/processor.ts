@@ -1,0 +1,64 @@
+/**
+ * One backtest from request to outcome: load the bars the configuration selects, run the strategy
+ * in the sandbox (targets per bar), run the engine over them, and keep the statistics, the report
+ * and the picture. Every stage reports progress; the signal reaches the sandbox, where a strategy
+ * spends nearly all of a job's time.
+ */
+import type { BacktestConfig } from "../config.js";
+import type { Bars } from "../engine/bars.js";
+import type { EngineOptions, EngineResult } from "../engine/types.js";
+import type { SandboxLimitsInput } from "../sandbox/limits.js";
+import type { StrategyRequest } from "../sandbox/run-strategy.js";
+import { equityChartPng } from "../charts/equity-chart.js";
+import { parseConfig } from "./backtest-service.js";
+import { Mq5UnavailableError } from "./errors.js";
+import type { DatasetCatalog } from "./datasets.js";
+import type { BacktestProcessor } from "./job-runner.js";
+import type { BacktestOutcome } from "./record.js";
+import { buildReport } from "./report.js";
+
+export type RunStrategy = (run: StrategyRequest) => Promise<Float64Array>;
+export type RunEngine = (bars: Bars, targets: Float64Array, config: BacktestConfig, options?: EngineOptions) => EngineResult;
+
+export interface ProcessorDeps {
+  datasets: DatasetCatalog;
+  runStrategy: RunStrategy;
+  runEngine: RunEngine;
+  /** Sandbox limits of every job (the time limit is the job's own). */
+  limits?: SandboxLimitsInput;
+}
+
+/** Shares of the progress bar: data, strategy, engine, picture. */
+const STAGES = { data: 0.05, strategy: 0.85, engine: 0.95 } as const;
+
+export function createBacktestProcessor(deps: ProcessorDeps): BacktestProcessor {
+  return async (request, { signal, onProgress }): Promise<BacktestOutcome> => {
+    if (request.language === "mq5") throw new Mq5UnavailableError();
+    const language = request.language;
+    const config = parseConfig(request.config);
+    const { bars } = await deps.datasets.load(request.dataset, config);
+    signal.throwIfAborted();
+    onProgress(STAGES.data);
+    const targets = await deps.runStrategy({
+      language,
+      code: request.code,
+      bars,
+      params: config.params,
+      ...(deps.limits !== undefined && { limits: deps.limits }),
+      onProgress: (f) => onProgress(STAGES.data + (STAGES.strategy - STAGES.data) * f),
+      signal,
+    });
+    signal.throwIfAborted();
+    const result = deps.runEngine(bars, targets, config);
+    onProgress(STAGES.engine);
+    const report = buildReport(request, config, bars, result);
+    const png = equityChartPng({ equity: result.equity, drawdown: result.drawdown, close: bars.close, initialCapital: config.initial_capital });
+    onProgress(1);
+    return {
+      statistics: { ...result.stats },
+      tradeCount: result.trades.length,
+      report: Buffer.from(JSON.stringify(report)),
+      png,
+    };
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * The backtest service's environment (MCP server and worker alike). Every variable, its default
+ * and meaning is declared here; the strategy configuration a job carries is config.ts's.
+ */
+import { availableParallelism } from "node:os";
+import path from "node:path";
+import { z } from "zod";
+import { envField, parseEnv, type Env } from "../shared/config.js";
+import { PACKAGE_ROOT } from "../shared/package-root.js";
+import { DEFAULT_MAX_GRID_POINTS } from "./deps.js";
+
+/** The datasets shipped in the repository. */
+export const BUNDLED_DATA_DIR = path.join(PACKAGE_ROOT, "data", "backtest");
+
+export const BACKTEST_SECRETS = ["REDIS_PASSWORD", "MCP_API_KEY"] as const;
+
+export const BacktestEnvSchema = z.object({
+  /** Where the generated API key lives; default `.quantmind`. */
+  QM_DATA_DIR: z.string().default(".quantmind"),
+  /** CSV/Parquet datasets; default: the bundled ones (data/backtest). */
+  BACKTEST_DATA_DIR: z.string().default(BUNDLED_DATA_DIR),
+  /** Unset: the in-process queue (jobs run inside the MCP server's process). */
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "expected redis://host:port").optional(),
+  REDIS_PASSWORD: z.string().optional(),
+  /** Jobs one process runs at once, 1-10; default: cores (at most 10). */
+  BACKTEST_WORKERS: z.coerce.number().int().min(1).max(10).default(Math.min(availableParallelism(), 10)),
+  /** Wall-clock limit of one job (sandbox included); default 60 s. */
+  BACKTEST_TIME_LIMIT_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  /** Memory limit of the strategy sandbox; default 512 MB. */
+  BACKTEST_MEMORY_MB: z.coerce.number().int().min(64).max(16_384).default(512),
+  /** Attempts per job for infrastructure failures (strategy errors are never retried); default 3. */
+  BACKTEST_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  /** Most points optimize_strategy runs at once; default 100. */
+  BACKTEST_MAX_GRID_POINTS: z.coerce.number().int().min(1).max(1000).default(DEFAULT_MAX_GRID_POINTS),
+  /** Redis queue: how often workers look for jobs of a dead worker, and how long a job lock lasts; default 30 s each. */
+  BACKTEST_STALLED_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  BACKTEST_LOCK_DURATION_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  MCP_HOST: z.string().default("127.0.0.1"),
+  MCP_PORT: envField.port(8002),
+  /** Unset: a key generated into `<QM_DATA_DIR>/api-key`. */
+  MCP_API_KEY: z.string().min(16, "must be at least 16 characters").optional(),
+  MCP_CORS_ORIGINS: envField.corsOrigins(),
+  LOG_LEVEL: envField.logLevel(),
+});
+
+export type BacktestEnv = z.infer<typeof BacktestEnvSchema>;
+
+export function loadBacktestEnv(env: Env = process.env): BacktestEnv {
+  return parseEnv(BacktestEnvSchema, env, { secrets: BACKTEST_SECRETS });
+}
