@@ -36,6 +36,8 @@ export const agentKeys = {
   outcome: (signalId: string) => redisKey("agent", "outcome", signalId),
   /** Present (any value): every new order is refused. */
   killSwitch: redisKey("agent", "kill-switch"),
+  /** A broker's equity at the start of a UTC day (YYYY-MM-DD), the base of the daily loss. */
+  dayStartEquity: (broker: string, day: string) => redisKey("agent", "day-start-equity", broker, day),
   /** Set with a TTL by a live agent. */
   heartbeat: (agentId: string) => redisKey("agent", "heartbeat", agentId),
 };

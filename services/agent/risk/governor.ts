@@ -3,6 +3,7 @@
  * (possibly shrunk) quantity to send, or a refusal naming the limit and by how much it would be
  * broken. Pure bookkeeping over an injected clock, so scenarios replay exactly in tests.
  */
+import { roundDownToStep } from "../quantity.js";
 import { CircuitBreaker } from "./circuit-breaker.js";
 import { resolveLimits, type Limits, type RiskConfig } from "./limits.js";
 import { VolatilityTracker, volatilityScale } from "./volatility.js";
@@ -75,7 +76,7 @@ export class RiskGovernor {
     if (limits.volatility !== undefined && !exit) {
       const key = volatilityKey(intent.broker, intent.symbol);
       scale = volatilityScale(this.volatility.realised(key, limits.volatility.lookback), limits.volatility.target, limits.volatility.min_scale);
-      quantity = roundDown(quantity * scale, intent.quantityStep);
+      quantity = roundDownToStep(quantity * scale, intent.quantityStep);
       if (quantity <= 0) return refuse("min_quantity", `volatility scaling (x${round(scale)}) leaves less than one quantity step of ${intent.quantity}`, intent.quantity);
     }
 
@@ -152,12 +153,6 @@ function refuse(limit: RiskLimitName, message: string, excess: number): RiskDeci
 
 function volatilityKey(broker: string, symbol: string): string {
   return `${broker}\u0000${symbol}`;
-}
-
-function roundDown(quantity: number, step: number | undefined): number {
-  if (step === undefined || step <= 0) return quantity;
-  // The epsilon keeps 0.3 / 0.1 from flooring to 2.
-  return Math.floor(quantity / step + 1e-9) * step;
 }
 
 function round(value: number): number {
