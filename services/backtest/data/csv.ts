@@ -7,7 +7,7 @@
  * Volume is optional (0 when absent). Parsing only: ordering and OHLC checks are validate.ts's.
  */
 import { DataParseError } from "../errors.js";
-import { allocateBars, sliceBars, type Bars } from "../engine/bars.js";
+import { allocateBars, copyBars, sliceBars, type Bars } from "../engine/bars.js";
 
 const TIME_NAMES = new Set(["time", "date", "datetime", "timestamp", "open_time", ""]);
 const PRICE_COLUMNS = ["open", "high", "low", "close"] as const;
@@ -71,16 +71,4 @@ export function parseTime(text: string): number {
     return Date.parse(/(Z|[+-]\d{2}:?\d{2})$/.test(iso) ? iso : `${iso}Z`);
   }
   return Number.NaN;
-}
-
-/** Compact copies of the columns (drops the unused tail left by blank lines). */
-function copyBars(view: Bars): Bars {
-  return {
-    time: view.time.slice(),
-    open: view.open.slice(),
-    high: view.high.slice(),
-    low: view.low.slice(),
-    close: view.close.slice(),
-    volume: view.volume.slice(),
-  };
 }

@@ -47,3 +47,15 @@ export function sliceBars(bars: Bars, from: number, to: number): Bars {
     volume: bars.volume.subarray(from, to),
   };
 }
+
+/** Compact copies of the columns (each its own exactly-sized buffer, as the sandbox transfers them). */
+export function copyBars(bars: Bars): Bars {
+  return {
+    time: bars.time.slice(),
+    open: bars.open.slice(),
+    high: bars.high.slice(),
+    low: bars.low.slice(),
+    close: bars.close.slice(),
+    volume: bars.volume.slice(),
+  };
+}
