@@ -9,6 +9,15 @@ import { z } from "zod";
 import { envField, parseEnv, type Env } from "../shared/config.js";
 import { parseToolsets } from "./toolsets.js";
 
+/**
+ * QuantConnect's own MCP server reads these names; accepting them (and their `_FILE` forms) lets
+ * an existing client configuration work unchanged. Set both names only to the same value.
+ */
+export const QC_ENV_ALIASES = {
+  QC_USER_ID: ["QUANTCONNECT_USER_ID"],
+  QC_API_TOKEN: ["QUANTCONNECT_API_TOKEN"],
+} as const;
+
 /** QuantConnect's REST API v2 root. */
 export const DEFAULT_QC_API_URL = "https://www.quantconnect.com/api/v2";
 
@@ -95,5 +104,5 @@ export type QcConfig = z.infer<typeof QcEnvSchema>;
 export const QC_ENV_VARS = Object.keys(QcEnvSchema.shape) as readonly (keyof QcConfig)[];
 
 export function loadQcConfig(env: Env = process.env): QcConfig {
-  return parseEnv(QcEnvSchema, env, { secrets: QC_SECRETS });
+  return parseEnv(QcEnvSchema, env, { secrets: QC_SECRETS, aliases: QC_ENV_ALIASES });
 }

@@ -33,6 +33,31 @@ export function resolveSecretFiles(env: Env, secretNames: readonly string[]): En
   return resolved;
 }
 
+/** Other names a variable may be given under (`{ QC_USER_ID: ["QUANTCONNECT_USER_ID"] }`). */
+export type EnvAliases = Readonly<Record<string, readonly string[]>>;
+
+/**
+ * Resolves each alias into its canonical variable, after `_FILE` secrets are read. The names may
+ * be set together only to the same value; two different values stop with an error naming both,
+ * without echoing a secret.
+ */
+export function resolveAliases(resolved: Env, aliases: EnvAliases, secretNames: readonly string[] = []): Env {
+  const out: Env = { ...resolved };
+  for (const [canonical, others] of Object.entries(aliases)) {
+    const given = [canonical, ...others].filter((name) => resolved[name] !== undefined && resolved[name] !== "");
+    if (given.length === 0) continue;
+    const first = given[0]!;
+    const conflict = given.find((name) => resolved[name] !== resolved[first]);
+    if (conflict !== undefined) {
+      const shown = (name: string) => (resolved[`${name}_FILE`] ? `${name}_FILE` : name);
+      const values = secretNames.includes(canonical) ? "" : ` (${JSON.stringify(resolved[first])} and ${JSON.stringify(resolved[conflict])})`;
+      throw new ConfigError(`${shown(first)} and ${shown(conflict)} name the same setting but are set to different values${values}: set only one of them`);
+    }
+    out[canonical] = resolved[first];
+  }
+  return out;
+}
+
 /**
  * Parses the environment with `schema`. Empty strings count as unset, so `X=` in a shell
  * falls back to the default. The first problem becomes one line naming the variable.
@@ -40,9 +65,17 @@ export function resolveSecretFiles(env: Env, secretNames: readonly string[]): En
 export function parseEnv<S extends z.ZodObject>(
   schema: S,
   env: Env,
-  options: { secrets?: readonly string[] } = {},
+  options: {
+    secrets?: readonly string[];
+    /** Other accepted names; an alias of a secret may be given as `<ALIAS>_FILE` too. */
+    aliases?: EnvAliases;
+  } = {},
 ): z.infer<S> {
-  const withSecrets = resolveSecretFiles(env, options.secrets ?? []);
+  const secrets = options.secrets ?? [];
+  const aliases = options.aliases ?? {};
+  const aliasSecrets = secrets.flatMap((name) => aliases[name] ?? []);
+  const fromFiles = resolveSecretFiles(env, [...secrets, ...aliasSecrets]);
+  const withSecrets = resolveAliases(fromFiles, aliases, secrets);
   const relevant: Env = {};
   for (const key of Object.keys(schema.shape)) {
     const value = withSecrets[key];

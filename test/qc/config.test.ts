@@ -78,6 +78,30 @@ describe("QuantConnect MCP configuration", () => {
     expect(config.MCP_API_KEY).toBe("mcp-key-from-file-0123456789");
   });
 
+  it("accepts QuantConnect's own names, QUANTCONNECT_USER_ID and QUANTCONNECT_API_TOKEN, also as _FILE", async () => {
+    const aliased = loadQcConfig({ QUANTCONNECT_USER_ID: "424242", QUANTCONNECT_API_TOKEN: "qc-token-0123456789" });
+    expect(aliased).toMatchObject({ QC_USER_ID: "424242", QC_API_TOKEN: "qc-token-0123456789" });
+    const tokenFile = path.join(temp.dir, "quantconnect-token");
+    await writeFile(tokenFile, "qc-token-from-alias-file\n");
+    const fromFile = loadQcConfig({ QC_USER_ID: "424242", QUANTCONNECT_API_TOKEN_FILE: tokenFile });
+    expect(fromFile.QC_API_TOKEN).toBe("qc-token-from-alias-file");
+    // Both names with the same value (a client config that sets both) is fine.
+    expect(loadQcConfig({ ...CREDS, QUANTCONNECT_USER_ID: CREDS.QC_USER_ID }).QC_USER_ID).toBe("424242");
+    // An alias value is validated like the variable it stands for.
+    expect(configError({ QUANTCONNECT_USER_ID: "42 42", QC_API_TOKEN: CREDS.QC_API_TOKEN })).toMatch(/^QC_USER_ID: expected the numeric QuantConnect user id/);
+  });
+
+  it("refuses both names set to different values, naming both and echoing neither secret", async () => {
+    const message = configError({ ...CREDS, QUANTCONNECT_API_TOKEN: "another-token-987654321" });
+    expect(message).toBe("QC_API_TOKEN and QUANTCONNECT_API_TOKEN name the same setting but are set to different values: set only one of them");
+    const userFile = path.join(temp.dir, "quantconnect-user");
+    await writeFile(userFile, "777\n");
+    const viaFile = configError({ ...CREDS, QUANTCONNECT_USER_ID_FILE: userFile });
+    expect(viaFile).toBe("QC_USER_ID and QUANTCONNECT_USER_ID_FILE name the same setting but are set to different values: set only one of them");
+    expect(viaFile).not.toContain("777");
+    expect(viaFile).not.toContain("424242");
+  });
+
   it("keeps a tool call's time budget under API Gateway's 29 s", () => {
     expect(configError({ ...CREDS, QC_DEADLINE_MS: "29000" })).toMatch(/^QC_DEADLINE_MS="29000": Too big/);
   });

@@ -61,3 +61,27 @@ describe("parseEnv", () => {
     );
   });
 });
+
+describe("parseEnv aliases", () => {
+  const Aliased = z.object({ REGION: z.string().min(2), SECRET: z.string().min(8).optional() });
+  const aliases = { REGION: ["AWS_REGION", "AWS_DEFAULT_REGION"], SECRET: ["OLD_SECRET"] };
+
+  it("takes the value from whichever name is set, canonical or alias", () => {
+    expect(parseEnv(Aliased, { REGION: "eu-west-1" }, { aliases })).toEqual({ REGION: "eu-west-1" });
+    expect(parseEnv(Aliased, { AWS_DEFAULT_REGION: "eu-west-2" }, { aliases })).toEqual({ REGION: "eu-west-2" });
+    expect(parseEnv(Aliased, { REGION: "", AWS_REGION: "eu-west-3" }, { aliases })).toEqual({ REGION: "eu-west-3" });
+    expect(parseEnv(Aliased, { REGION: "us-east-1", AWS_REGION: "us-east-1" }, { aliases })).toEqual({ REGION: "us-east-1" });
+  });
+
+  it("names both variables and their values when they disagree, and never a secret's value", () => {
+    expect(() => parseEnv(Aliased, { REGION: "eu-west-1", AWS_DEFAULT_REGION: "us-east-1" }, { aliases })).toThrow(
+      new ConfigError('REGION and AWS_DEFAULT_REGION name the same setting but are set to different values ("eu-west-1" and "us-east-1"): set only one of them'),
+    );
+    const secret = () => parseEnv(Aliased, { REGION: "eu", SECRET: "first-secret-1", OLD_SECRET: "second-secret-2" }, { aliases, secrets: ["SECRET"] });
+    expect(secret).toThrow(/^SECRET and OLD_SECRET name the same setting but are set to different values: set only one of them$/);
+  });
+
+  it("an unset canonical variable is still reported by its own name", () => {
+    expect(() => parseEnv(Aliased, {}, { aliases })).toThrow(/^REGION is not set: /);
+  });
+});
