@@ -48,3 +48,10 @@ export class UnsafeValueError extends InfraError {
     super("UNSAFE_VALUE", message);
   }
 }
+
+/** The MT5 bridge's token or TLS certificate and key (stack secrets) are unusable. */
+export class BridgeSecretError extends InfraError {
+  constructor(message: string) {
+    super("BRIDGE_SECRET_INVALID", message);
+  }
+}

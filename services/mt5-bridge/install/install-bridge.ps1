@@ -48,6 +48,20 @@ foreach ($field in 'cert_pem', 'key_pem') {
 if ($Mt5Login -and -not $secrets.mt5_password) { throw 'stdin: "mt5_password" is required with -Mt5Login' }
 if (-not (Test-Path (Join-Path $SourceDir 'bridge.py'))) { throw "no bridge.py in $SourceDir" }
 
+# --- a freshly created host is still running its preparation (user data): wait for it -------
+function Test-Prepared {
+  if (-not ((Test-Path $Python) -and (Test-Path $TerminalPath))) { return $false }
+  # Windows PowerShell turns a native command's stderr into an error under 'Stop': relax it here
+  $ErrorActionPreference = 'Continue'
+  & $Python -c 'import MetaTrader5' 2>&1 | Out-Null
+  return ($LASTEXITCODE -eq 0)
+}
+$deadline = (Get-Date).AddMinutes(30)
+while (-not (Test-Prepared)) {
+  if ((Get-Date) -gt $deadline) { throw "Python with the MetaTrader5 package ($Python) or the terminal ($TerminalPath) is not there after 30 minutes" }
+  Start-Sleep -Seconds 20
+}
+
 # --- the account: local, not an administrator ---------------------------------------------
 $bytes = New-Object byte[] 24
 [Security.Cryptography.RandomNumberGenerator]::Create().GetBytes($bytes)
