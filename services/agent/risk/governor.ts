@@ -46,6 +46,8 @@ const MINUTE_MS = 60_000;
 export class RiskGovernor {
   private readonly orderTimes = new Map<string, number[]>();
   private readonly breakers = new Map<string, CircuitBreaker>();
+  /** Per broker, the UTC day its daily loss limit was reached. */
+  private readonly lossHitOn = new Map<string, string>();
   readonly volatility = new VolatilityTracker();
 
   constructor(
@@ -66,9 +68,17 @@ export class RiskGovernor {
 
     if (intent.killSwitch) return refuse("kill_switch", "the kill switch is on: every order is refused", 1);
 
-    if (limits.max_daily_loss !== undefined && !exit && -intent.dailyPnl >= limits.max_daily_loss) {
+    if (limits.max_daily_loss !== undefined && !exit) {
       const loss = -intent.dailyPnl;
-      return refuse("max_daily_loss", `daily loss ${round(loss)} reached the limit ${limits.max_daily_loss} (by ${round(loss - limits.max_daily_loss)}): only exits pass`, loss - limits.max_daily_loss);
+      const day = new Date(now).toISOString().slice(0, 10);
+      if (loss >= limits.max_daily_loss) {
+        // Latched for the rest of the UTC day: a rebound does not reopen entries.
+        this.lossHitOn.set(intent.broker, day);
+        return refuse("max_daily_loss", `daily loss ${round(loss)} reached the limit ${limits.max_daily_loss} (by ${round(loss - limits.max_daily_loss)}): only exits pass`, loss - limits.max_daily_loss);
+      }
+      if (this.lossHitOn.get(intent.broker) === day) {
+        return refuse("max_daily_loss", `the daily loss limit ${limits.max_daily_loss} was reached earlier today (now ${round(loss)}): only exits pass until 00:00 UTC`, 0);
+      }
     }
 
     let quantity = intent.quantity;

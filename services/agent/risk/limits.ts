@@ -13,7 +13,7 @@ export const LimitsSchema = z
     max_position: positive.optional(),
     /** Largest notional of one order (quantity x price x contract size), in the quote currency. */
     max_order_notional: positive.optional(),
-    /** Loss (realised and unrealised, account currency) since 00:00 UTC after which only exits pass. */
+    /** Loss (realised and unrealised, account currency) since 00:00 UTC after which only exits pass, for the rest of the UTC day. */
     max_daily_loss: positive.optional(),
     /** Orders per broker and symbol in any 60 s window. */
     max_orders_per_minute: z.number().int().min(1).max(100_000).optional(),

@@ -61,6 +61,18 @@ describe("RiskGovernor", () => {
     expect(g.evaluate(intent({ dailyPnl: -1250, side: "sell", quantity: 5, position: 3 }))).toMatchObject({ limit: "max_daily_loss" });
   });
 
+  it("keeps entries closed for the rest of the UTC day after the loss limit was hit, and reopens the next day", () => {
+    const clock = { now: Date.UTC(2026, 11, 3, 23, 0) };
+    const { governor: g } = governor({ defaults: { max_daily_loss: 1000 } }, clock);
+    expect(g.evaluate(intent({ dailyPnl: -1000 }))).toMatchObject({ limit: "max_daily_loss", excess: 0 });
+    const rebound = g.evaluate(intent({ dailyPnl: -10 }));
+    expect(rebound).toMatchObject({ allowed: false, limit: "max_daily_loss" });
+    expect(rebound.allowed === false && rebound.message).toBe("the daily loss limit 1000 was reached earlier today (now 10): only exits pass until 00:00 UTC");
+    expect(g.evaluate(intent({ broker: "other", dailyPnl: -10 })).allowed).toBe(true);
+    clock.now = Date.UTC(2026, 11, 4, 0, 0);
+    expect(g.evaluate(intent({ dailyPnl: -10 })).allowed).toBe(true);
+  });
+
   it("counts orders per broker and symbol in a sliding minute", () => {
     const { governor: g, clock } = governor({ defaults: { max_orders_per_minute: 2 } });
     expect(g.evaluate(intent()).allowed).toBe(true);
