@@ -24,12 +24,25 @@ export const STACK_SECRETS = {
   qcUserId: { targets: ALL_TARGETS, description: "QuantConnect user id (the number on the account page)", source: "printf %s '<your QuantConnect user id>'" },
   qcApiToken: { targets: ALL_TARGETS, description: "QuantConnect API token", source: "(read -rs token && printf %s \"$token\")" },
   qcMcpApiKey: { targets: ALL_TARGETS, description: "API key MCP clients send to the QuantConnect MCP API (API Gateway, at least 20 characters)", source: RANDOM_KEY },
+  // The MT5 bridge on the Windows host (vps): the token that signs every request to it, and its
+  // self-signed certificate with the private key in one PEM document (clients pin the certificate's
+  // SHA-256, which the stack outputs as mt5BridgeFingerprint).
+  mt5BridgeToken: { targets: ["vps"], description: "token signing requests to the MT5 bridge (at least 32 bytes)", source: RANDOM_KEY },
+  mt5BridgeTls: {
+    targets: ["vps"],
+    description: "the MT5 bridge's self-signed TLS certificate and private key, one PEM document",
+    source: "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 825 -subj /CN=quantmind-mt5-bridge -keyout /dev/stdout -out /dev/stdout 2>/dev/null",
+  },
 } as const satisfies Record<string, StackSecretSpec>;
 
 export type StackSecretKey = keyof typeof STACK_SECRETS;
 
-/** Secrets the services receive (the SSH key stays with the deployer). */
-export type ServiceSecretKey = Exclude<StackSecretKey, "vpsSshPrivateKey">;
+/**
+ * Secrets the services receive. The SSH key stays with the deployer; the bridge's certificate and
+ * private key go only to the Windows host (the Mt5Bridge component). The bridge token is shared:
+ * the Windows host gets it the same way, and the Linux side's mt5_socket broker as a service secret.
+ */
+export type ServiceSecretKey = Exclude<StackSecretKey, "vpsSshPrivateKey" | "mt5BridgeTls">;
 
 export function secretsForTarget(target: Target): StackSecretKey[] {
   return (Object.keys(STACK_SECRETS) as StackSecretKey[]).filter((key) =>

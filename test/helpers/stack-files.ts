@@ -16,7 +16,9 @@ export function stackFileConfig(stack: string): Record<string, string> {
 
 /** A distinctive value for a secret, easy to find if it leaks. */
 export function testSecretValue(key: StackSecretKey): string {
-  return key === "vpsSshPrivateKey" ? TEST_SSH_PRIVATE_KEY : `${key}-7f3a9c1e5b2d4f60`;
+  if (key === "vpsSshPrivateKey") return TEST_SSH_PRIVATE_KEY;
+  if (key === "mt5BridgeTls") return TEST_MT5_BRIDGE_TLS;
+  return `${key}-7f3a9c1e5b2d4f60`;
 }
 
 /** Every secret a stack's target needs, as `quantmind:<key>` -> test value. */
@@ -25,6 +27,24 @@ export function testSecrets(target: Target): Record<string, string> {
 }
 
 export const TEST_SSH_PRIVATE_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAAtestkeymaterial51c7\n-----END OPENSSH PRIVATE KEY-----";
+
+/** A real (test-only, never deployed) certificate and key: the Mt5Bridge component parses it. */
+export const TEST_MT5_BRIDGE_TLS = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgDjUk5Gsjxpv3sH5t
+EbNlRhn4Yar7Wg+1sV3frqX3RSGhRANCAASi7h6uF/7WPXBJ7P9WU8E+lJuV67UH
+dI7U4LqTXmsQB5SR1Z4CVv/15aikW/OA/JIGWxDfI2GIsdXNR0xGp77H
+-----END PRIVATE KEY-----
+-----BEGIN CERTIFICATE-----
+MIIBnzCCAUWgAwIBAgIUeItzyl6CHUj0CEXNogPcJ5Y4ZK4wCgYIKoZIzj0EAwIw
+JDEiMCAGA1UEAwwZcXVhbnRtaW5kLW10NS1icmlkZ2UtdGVzdDAgFw0yNjEyMDMx
+MDM1MTlaGA8yMTI2MTEwOTEwMzUxOVowJDEiMCAGA1UEAwwZcXVhbnRtaW5kLW10
+NS1icmlkZ2UtdGVzdDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABKLuHq4X/tY9
+cEns/1ZTwT6Um5XrtQd0jtTgupNeaxAHlJHVngJW//XlqKRb84D8kgZbEN8jYYix
+1c1HTEanvsejUzBRMB0GA1UdDgQWBBSAdUir3SL/cVGEw3QC44VnUD6ZCTAfBgNV
+HSMEGDAWgBSAdUir3SL/cVGEw3QC44VnUD6ZCTAPBgNVHRMBAf8EBTADAQH/MAoG
+CCqGSM49BAMCA0gAMEUCIQCPWQ6uGOMNH4mYybkNnDOSQNMFRnzSdv9gpZf+IaN8
+8QIgQvLoDA2kJ1yXZ5pTX1BET7TT8XpW2ZM5vgGZRqwOYzA=
+-----END CERTIFICATE-----`;
 
 /** What an operator adds to each committed stack file before `pulumi up`. */
 export const OPERATOR_VALUES: Record<string, Record<string, string>> = {

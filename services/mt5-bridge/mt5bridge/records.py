@@ -4,11 +4,7 @@
 ORDER_TYPES = {0: ("buy", "market"), 1: ("sell", "market"), 2: ("buy", "limit"), 3: ("sell", "limit"),
                4: ("buy", "stop"), 5: ("sell", "stop")}
 ORDER_TYPE_CODES = {v: k for k, v in ORDER_TYPES.items()}
-_SIDES = {0: "buy", 1: "sell"}
-
-
-def _side(type_code: int) -> str:
-    return ORDER_TYPES.get(type_code, (_SIDES.get(type_code, "other"), ""))[0]
+_SIDES = {0: "buy", 1: "sell"}  # POSITION_TYPE_* and DEAL_TYPE_BUY/SELL (other deal types: balance, credit, ...)
 
 
 def position(p) -> dict:
@@ -31,7 +27,7 @@ def order(o) -> dict:
 def deal(d) -> dict:
     return {
         "ticket": d.ticket, "order": d.order, "position_id": d.position_id, "symbol": d.symbol,
-        "side": _side(d.type), "entry": {0: "in", 1: "out", 2: "inout", 3: "out_by"}.get(d.entry, "other"),
+        "side": _SIDES.get(d.type, "other"), "entry": {0: "in", 1: "out", 2: "inout", 3: "out_by"}.get(d.entry, "other"),
         "volume": d.volume, "price": d.price, "profit": d.profit, "comment": d.comment, "magic": d.magic,
         "time_ms": d.time_msc,
     }
