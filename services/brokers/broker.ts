@@ -66,8 +66,8 @@ export interface Order {
 /** An order to place. `clientOrderId` makes it idempotent: the same id twice places one order. */
 export interface OrderRequest {
   /**
-   * Caller-chosen id, derived from the signal that caused the order: 1-32 characters of
-   * [A-Za-z0-9_-] (the subset every broker accepts; MT5 stores it in the order comment).
+   * Caller-chosen id, derived from the signal that caused the order: 1-31 characters of
+   * [A-Za-z0-9_-] (the subset every broker accepts; MT5 keeps it as the order comment, 31 at most).
    */
   clientOrderId: string;
   symbol: string;
@@ -202,4 +202,4 @@ export interface Broker {
 }
 
 /** The clientOrderId shape every broker kind accepts. */
-export const CLIENT_ORDER_ID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
+export const CLIENT_ORDER_ID_PATTERN = /^[A-Za-z0-9_-]{1,31}$/;

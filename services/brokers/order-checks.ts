@@ -12,7 +12,7 @@ export function assertTrading(broker: { name: string; trading: boolean }): void 
 /** Throws INVALID_ORDER naming the first thing wrong with `request`. */
 export function validateOrderRequest(request: OrderRequest): void {
   if (typeof request.clientOrderId !== "string" || !CLIENT_ORDER_ID_PATTERN.test(request.clientOrderId)) {
-    throw new InvalidOrderError("clientOrderId must be 1-32 characters of letters, digits, _ or -");
+    throw new InvalidOrderError("clientOrderId must be 1-31 characters of letters, digits, _ or -");
   }
   if (typeof request.symbol !== "string" || !/^[A-Za-z0-9._/-]{1,32}$/.test(request.symbol)) {
     throw new InvalidOrderError(`order ${request.clientOrderId}: symbol must be 1-32 characters of letters, digits, . _ / -`);
@@ -28,6 +28,10 @@ export function validateOrderRequest(request: OrderRequest): void {
   }
   if (request.stopLoss !== undefined) positive(request.stopLoss, "stopLoss", request.clientOrderId);
   if (request.takeProfit !== undefined) positive(request.takeProfit, "takeProfit", request.clientOrderId);
+  // With a known entry price the stops can be checked here; a market order's waits for the fill price.
+  if (request.type !== "market" && !stopsAreValid(request.side, request.price!, request.stopLoss, request.takeProfit)) {
+    throw new InvalidOrderError(`order ${request.clientOrderId}: a ${request.side}'s stop-loss must be ${request.side === "buy" ? "below" : "above"} and its take-profit ${request.side === "buy" ? "above" : "below"} the price ${request.price}`);
+  }
 }
 
 function positive(value: unknown, field: string, id: string): void {

@@ -102,7 +102,7 @@ describe("loadBrokersConfig", () => {
   it("names the field and line of a bad value, without showing secret values", () => {
     expect(message(() => parse(socket("    vps_port: 70000\n"), { BRIDGE_TOKEN: "t".repeat(32) }))).toMatch(/^config\/brokers\.yaml:8: broker bridge, field vps_port: .*65535/);
     expect(message(() => parse(socket(), { BRIDGE_TOKEN: "short-tok" }))).toBe(
-      "config/brokers.yaml:6: broker bridge, field token: the bridge token is too short (at least 16 characters)",
+      "config/brokers.yaml:6: broker bridge, field token: the bridge token is too short (at least 32 characters)",
     );
     expect(message(() => parse(socket().replace("ab".repeat(32), "zz"), { BRIDGE_TOKEN: "t".repeat(32) }))).toBe(
       "config/brokers.yaml:7: broker bridge, field cert_fingerprint: expected 64 hex digits (the SHA-256 of the bridge's certificate)",

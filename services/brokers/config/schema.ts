@@ -53,7 +53,7 @@ export const Mt5SocketEntrySchema = z.strictObject({
   vps_port: port().default(5555),
   account_id: z.string().default(""),
   /** The bridge's shared token (HMAC key for every request). */
-  token: z.string({ error: "expected the bridge token" }).min(16, "the bridge token is too short (at least 16 characters)"),
+  token: z.string({ error: "expected the bridge token" }).min(32, "the bridge token is too short (at least 32 characters)"),
   /** SHA-256 of the bridge's DER certificate, 64 hex digits (colons allowed). */
   cert_fingerprint: z
     .string({ error: "expected the bridge certificate's SHA-256 fingerprint" })
