@@ -3,7 +3,7 @@
  * configuration file each receives as a secret, and their hardening. Shared with the container
  * test tier, like hardening.ts.
  */
-import { SECRETS_DIR } from "./catalogue.js";
+import { SECRETS_DIR } from "./container-conventions.js";
 import { containerHardening, type ContainerHardening } from "./hardening.js";
 
 export const REDIS_IMAGE = "redis:7.4.7-bookworm";

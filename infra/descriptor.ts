@@ -263,3 +263,13 @@ export function requireObjectStore(context: DeployContext, service: string): Non
   }
   return context.objectStore;
 }
+
+/** A runtime's environment as plain variables (unset entries dropped). */
+export function envValues(env: ServiceEnv<string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
+/** A runtime's secret variables and their stack secrets (unset entries dropped). */
+export function secretEntries(runtime: Runtime): [string, ServiceSecretKey][] {
+  return Object.entries(runtime.secrets).filter((entry): entry is [string, ServiceSecretKey] => entry[1] !== undefined);
+}

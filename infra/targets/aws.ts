@@ -1,22 +1,29 @@
 /**
- * The `aws` target: the catalogue on ECS Fargate in a private VPC behind an HTTPS ALB,
- * ElastiCache Redis, Qdrant on Fargate with EFS, the QuantConnect MCP server on Lambda behind
- * API Gateway, secrets in Secrets Manager, logs and alarms in CloudWatch. Stack-level names
- * start with `qm-<environment>`.
+ * The `aws` target: the catalogue's aws runtimes by shape, in a private VPC. Container shapes
+ * (mcp, daemon, job, queue-worker) on ECS Fargate, MCP ones behind an HTTPS ALB; `scheduled` as
+ * EventBridge-scheduled Fargate tasks; `lambda` as a Lambda behind API Gateway. ElastiCache Redis,
+ * Qdrant on Fargate with EFS, the backup bucket, secrets in Secrets Manager, logs and alarms in
+ * CloudWatch. Stack-level names start with `qm-<environment>`.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { fileURLToPath } from "node:url";
-import { backupSettings, LAMBDA_SERVICES, SCHEDULED_TASK_SERVICES, SERVICE_CATALOGUE, type ServiceContext, type ServiceDefinition } from "../catalogue.js";
+import { SERVICE_CATALOGUE } from "../catalogue.js";
+import { backupSettings } from "../container-conventions.js";
+import { envValues, mcpOf, type AnyServiceDescriptor, type DeployContext, type Runtime } from "../descriptor.js";
+import { deploymentsFor, type Deployment } from "../deployments.js";
+import { TargetConfigError } from "../errors.js";
 import { Alarms } from "../components/aws/alarms.js";
 import { Backups } from "../components/aws/backups.js";
 import { ImageRepository } from "../components/aws/image-repository.js";
 import { JobTrigger } from "../components/aws/job-trigger.js";
 import { LoadBalancer, mcpPath, type LoadBalancerRoute } from "../components/aws/load-balancer.js";
+import { lambdaArchive, lambdaSecretRefs } from "../components/aws/lambda-archive.js";
+import { McpLambda } from "../components/aws/mcp-lambda.js";
 import { Network } from "../components/aws/network.js";
-import { QcLambda } from "../components/aws/qc-lambda.js";
 import { Qdrant } from "../components/aws/qdrant.js";
 import { Redis } from "../components/aws/redis.js";
+import { ScheduledTask } from "../components/aws/scheduled-task.js";
 import { Secrets } from "../components/aws/secrets.js";
 import { FargateService } from "../components/aws/service.js";
 import type { AwsStackConfig } from "../../stacks/schema.js";
@@ -27,15 +34,17 @@ import type { DeployedTarget, McpEndpoint } from "./target.js";
 /** The repository root: the Docker build context. */
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
-
 export interface AwsTargetOptions {
-  /** The QuantConnect MCP Lambda's code; default: bundled now by scripts/build-qc-lambda.ts. Tests pass a tiny archive. */
-  qcLambdaArchive?: pulumi.Input<pulumi.asset.Archive>;
+  /** A `lambda` runtime's code by service; default: its descriptor's bundle, built now. Tests pass a tiny archive. */
+  lambdaArchive?: (service: string) => pulumi.Input<pulumi.asset.Archive>;
   /** Docker build context; default the repository root. */
   repoRoot?: string;
   /** The services to deploy; default the catalogue. */
-  catalogue?: readonly ServiceDefinition[];
+  catalogue?: readonly AnyServiceDescriptor[];
 }
+
+/** Shapes that run as Fargate services or tasks (the rest are scheduled tasks and Lambdas). */
+const FARGATE_SHAPES = new Set(["mcp", "daemon", "job", "queue-worker"]);
 
 export interface AwsDeployedTarget extends DeployedTarget {
   /** One-shot jobs: their task definition and the command that runs one now. */
@@ -49,8 +58,10 @@ export function routePrefix(service: string): string {
 
 export function createAwsTarget(config: AwsStackConfig, secrets: StackSecrets, options: AwsTargetOptions = {}): AwsDeployedTarget {
   const prefix = `qm-${config.environment}`;
-  const catalogue = (options.catalogue ?? SERVICE_CATALOGUE).filter((d) => !LAMBDA_SERVICES.has(d.name) && !SCHEDULED_TASK_SERVICES.has(d.name));
-  const backupEntry = (options.catalogue ?? SERVICE_CATALOGUE).find((d) => d.name === "backup");
+  const deployments = deploymentsFor("aws", options.catalogue ?? SERVICE_CATALOGUE);
+  const onFargate = deployments.filter((d) => FARGATE_SHAPES.has(d.runtime.shape.kind));
+  const scheduled = deployments.filter((d) => d.runtime.shape.kind === "scheduled");
+  const lambdas = deployments.filter((d) => d.runtime.shape.kind === "lambda");
   const accountId = aws.getCallerIdentityOutput().accountId;
   const region = aws.getRegionOutput().region;
 
@@ -63,7 +74,8 @@ export function createAwsTarget(config: AwsStackConfig, secrets: StackSecrets, o
 
   const image = new ImageRepository(`${prefix}-image`, { context: options.repoRoot ?? REPO_ROOT, forceDelete: !config.deletionProtection });
 
-  const needed = new Set<ServiceSecretKey>(["qdrantApiKey", ...catalogue.flatMap((d) => Object.values(d.secrets))]);
+  // Container runtimes receive their secrets by reference; Lambdas store their own (mcp-lambda.ts).
+  const needed = new Set<ServiceSecretKey>(["qdrantApiKey", ...[...onFargate, ...scheduled].flatMap((d) => Object.values(d.runtime.secrets) as ServiceSecretKey[])]);
   const store = new Secrets(`${prefix}-secrets`, {
     namePrefix: `${prefix}/`,
     values: Object.fromEntries([...needed].map((key) => [key, secrets[key]])),
@@ -101,9 +113,11 @@ export function createAwsTarget(config: AwsStackConfig, secrets: StackSecrets, o
     { dependsOn: [network] },
   );
 
-  const routes: LoadBalancerRoute[] = catalogue
-    .filter((d) => d.lifecycle === "daemon" && d.mcp !== undefined && d.port !== undefined)
-    .map((d) => ({ service: d.name, prefix: routePrefix(d.name), port: d.port! }));
+  // Every container shape with an MCP endpoint gets a path on the ALB.
+  const routes: LoadBalancerRoute[] = onFargate.flatMap((d) => {
+    const route = albRoute(d);
+    return route ? [route] : [];
+  });
   const edge = new LoadBalancer(`${prefix}-edge`, {
     vpcId: network.vpcId,
     subnetIds: network.publicSubnetIds,
@@ -114,37 +128,63 @@ export function createAwsTarget(config: AwsStackConfig, secrets: StackSecrets, o
     deletionProtection: config.deletionProtection,
   });
 
-  const context: pulumi.Output<ServiceContext> = redis.url.apply((redisUrl) => ({
+  // The backup bucket (the object store of `objectStore` runtimes) and AWS Backup of Qdrant's EFS.
+  const backups = new Backups(
+    `${prefix}-backup`,
+    {
+      namePrefix: prefix,
+      accountId,
+      region,
+      qdrantFileSystemArn: pulumi.interpolate`arn:aws:elasticfilesystem:${region}:${accountId}:file-system/${qdrant.fileSystemId}`,
+      efsBackup: { schedule: config.qdrantEfsBackupSchedule, retentionDays: config.qdrantEfsBackupRetentionDays },
+      noncurrentVersionDays: config.backupBucketNoncurrentDays,
+      forceDestroy: !config.deletionProtection,
+    },
+    { dependsOn: [qdrant] },
+  );
+
+  const baseContext: pulumi.Output<DeployContext> = redis.url.apply((redisUrl) => ({
+    target: "aws" as const,
     qdrantUrl: qdrant.url,
     redisUrl,
     logLevel: config.logLevel,
     kbCollection: config.kbCollection,
     backup: backupSettings(config),
   }));
+  const objectStoreContext = pulumi
+    .all([baseContext, backups.bucketName, region])
+    .apply(([context, bucket, bucketRegion]) => ({ ...context, objectStore: { bucket, region: bucketRegion, prefix: backups.prefix } }));
+  const contextFor = (runtime: Runtime) => (runtime.objectStore ? objectStoreContext : baseContext);
+  const grantFor = (runtime: Runtime) => (runtime.objectStore ? { objectStore: { bucketArn: backups.bucketArn, prefix: backups.prefix } } : {});
+  const taskPlacement = {
+    namePrefix: prefix,
+    clusterArn: cluster.arn,
+    image: image.imageRef,
+    repositoryArn: image.repositoryArn,
+    subnetIds: network.privateSubnetIds,
+    securityGroupIds: [servicesSg.id],
+    secrets: store.secrets,
+    accountId,
+    region,
+    logRetentionDays: config.logRetentionDays,
+  };
+
   const services = new Map<string, FargateService>();
-  for (const definition of catalogue) {
-    const routed = edge.targetGroups[definition.name];
-    const backends = definition.backends.map((b) => (b === "qdrant" ? qdrant : redis));
+  for (const deployment of onFargate) {
+    const routed = edge.targetGroups[deployment.name];
+    const backends = deployment.runtime.backends.map((b) => (b === "qdrant" ? qdrant : redis));
     services.set(
-      definition.name,
+      deployment.name,
       new FargateService(
-        `${prefix}-${definition.name}`,
+        `${prefix}-${deployment.name}`,
         {
-          definition,
-          context,
-          namePrefix: prefix,
-          clusterArn: cluster.arn,
+          ...taskPlacement,
+          deployment,
+          context: contextFor(deployment.runtime),
           clusterName: cluster.name,
-          image: image.imageRef,
-          repositoryArn: image.repositoryArn,
-          subnetIds: network.privateSubnetIds,
-          securityGroupIds: [servicesSg.id],
-          secrets: store.secrets,
-          accountId,
-          region,
-          logRetentionDays: config.logRetentionDays,
           ...(routed && { targetGroupArn: routed.arn }),
-          ...(definition.stateless && { scaling: { minTasks: config.mcpMinTasks, maxTasks: config.mcpMaxTasks } }),
+          cpuScaling: { minTasks: config.mcpMinTasks, maxTasks: config.mcpMaxTasks },
+          ...grantFor(deployment.runtime),
         },
         // The network's NAT routes and the backends first (Qdrant waits for a healthy task); a
         // routed service needs its target group on a listener before ECS will attach to it.
@@ -154,11 +194,11 @@ export function createAwsTarget(config: AwsStackConfig, secrets: StackSecrets, o
   }
 
   // Each job runs after every rollout of the services that list it in `after`.
-  for (const job of catalogue.filter((d) => d.lifecycle === "job")) {
+  for (const job of onFargate.filter((d) => d.runtime.shape.kind === "job")) {
     const service = services.get(job.name)!;
     const dependants = Object.fromEntries(
-      catalogue.flatMap((d) => {
-        const arn = d.after.includes(job.name) ? services.get(d.name)?.serviceArn : undefined;
+      onFargate.flatMap((d) => {
+        const arn = d.runtime.after?.includes(job.name) ? services.get(d.name)?.serviceArn : undefined;
         return arn ? [[d.name, arn] as const] : [];
       }),
     );
@@ -177,80 +217,75 @@ export function createAwsTarget(config: AwsStackConfig, secrets: StackSecrets, o
     });
   }
 
-  const daemonServices = Object.fromEntries(
+  const ecsServices = Object.fromEntries(
     [...services].flatMap(([name, service]) => (service.serviceName ? [[name, service.serviceName] as const] : [])),
   );
   const alarms = new Alarms(`${prefix}-alarms`, {
     ...(config.alarmEmail !== undefined && { email: config.alarmEmail }),
     loadBalancerArnSuffix: edge.arnSuffix,
     targetGroups: edge.targetGroups,
-    ecsServices: { ...daemonServices, qdrant: qdrant.serviceName },
+    ecsServices: { ...ecsServices, qdrant: qdrant.serviceName },
     clusterName: cluster.name,
     redisNodeIds: redis.nodeIds,
   });
 
-  // Qdrant snapshots to S3 on a schedule, AWS Backup of its EFS; Redis is ElastiCache's snapshots.
-  const backups = backupEntry
-    ? new Backups(
-        `${prefix}-backup`,
-        {
-          definition: backupEntry,
-          context,
-          namePrefix: prefix,
-          clusterArn: cluster.arn,
-          image: image.imageRef,
-          repositoryArn: image.repositoryArn,
-          subnetIds: network.privateSubnetIds,
-          securityGroupIds: [servicesSg.id],
-          secrets: store.secrets,
-          accountId,
-          region,
-          logRetentionDays: config.logRetentionDays,
-          qdrantFileSystemArn: pulumi.interpolate`arn:aws:elasticfilesystem:${region}:${accountId}:file-system/${qdrant.fileSystemId}`,
-          qdrantSchedule: config.backupQdrantSchedule,
-          efsBackup: { schedule: config.qdrantEfsBackupSchedule, retentionDays: config.qdrantEfsBackupRetentionDays },
-          noncurrentVersionDays: config.backupBucketNoncurrentDays,
-          forceDestroy: !config.deletionProtection,
-          alarmTopicArn: alarms.topicArn,
-        },
-        { dependsOn: [network, qdrant] },
-      )
-    : undefined;
+  const scheduledTasks = new Map<string, ScheduledTask>();
+  for (const deployment of scheduled) {
+    const backends = deployment.runtime.backends.map((b) => (b === "qdrant" ? qdrant : redis));
+    scheduledTasks.set(
+      deployment.name,
+      new ScheduledTask(
+        `${prefix}-${deployment.name}`,
+        { ...taskPlacement, deployment, context: contextFor(deployment.runtime), ...grantFor(deployment.runtime), alarmTopicArn: alarms.topicArn },
+        { dependsOn: [network, ...backends] },
+      ),
+    );
+  }
 
-  const qcEntry = (options.catalogue ?? SERVICE_CATALOGUE).find((d) => d.name === "qc-mcp");
-  const qc = new QcLambda(`${prefix}-qc-mcp`, {
-    code: options.qcLambdaArchive ?? bundledQcLambdaArchive(),
-    credentials: { userId: secrets.qcUserId, apiToken: secrets.qcApiToken },
-    apiKey: secrets.qcMcpApiKey,
-    secretNamePrefix: `${prefix}/`,
-    recoveryWindowInDays: config.deletionProtection ? 30 : 0,
-    logRetentionDays: config.logRetentionDays,
-    logLevel: config.logLevel,
-    alarmTopicArn: alarms.topicArn,
+  const functions = lambdas.map((deployment) => {
+    const shape = deployment.runtime.shape;
+    if (shape.kind !== "lambda") throw new Error("unreachable: filtered by shape");
+    const fn = new McpLambda(`${prefix}-${deployment.name}`, {
+      description: deployment.description,
+      code: options.lambdaArchive?.(deployment.name) ?? lambdaArchive(shape.bundle),
+      handler: shape.handler,
+      memoryMb: shape.memoryMb,
+      timeoutSeconds: shape.timeoutSeconds,
+      secretRefs: lambdaSecretRefs(shape.secretRefs, secrets),
+      apiKey: secrets[shape.mcp.apiKeySecret],
+      secretNamePrefix: `${prefix}/`,
+      recoveryWindowInDays: config.deletionProtection ? 30 : 0,
+      logRetentionDays: config.logRetentionDays,
+      environment: contextFor(deployment.runtime).apply((context) => envValues(deployment.runtime.env(context))),
+      alarmTopicArn: alarms.topicArn,
+    });
+    return { deployment, mcp: shape.mcp, fn };
   });
 
   const host = config.albDomainName !== undefined ? pulumi.output(config.albDomainName) : certificateHost(prefix, config.certificateArn);
   const endpoints: Record<string, pulumi.Input<string>> = {};
   const mcpEndpoints: McpEndpoint[] = [];
   for (const route of routes) {
-    const definition = catalogue.find((d) => d.name === route.service)!;
+    const mcp = mcpOf(onFargate.find((d) => d.name === route.service)!.runtime.shape)!;
     const url = pulumi.interpolate`https://${host}${mcpPath(route.prefix)}`;
     endpoints[route.service] = url;
-    mcpEndpoints.push({ service: route.service, clientName: definition.mcp!.clientName, url, apiKey: secrets[definition.mcp!.apiKeySecret] });
+    mcpEndpoints.push({ service: route.service, clientName: mcp.clientName, url, apiKey: secrets[mcp.apiKeySecret] });
   }
-  endpoints["qc-mcp"] = qc.url;
-  mcpEndpoints.push({ service: "qc-mcp", clientName: qcEntry?.mcp?.clientName ?? "quantmind-qc", url: qc.url, apiKey: secrets.qcMcpApiKey });
+  for (const { deployment, mcp, fn } of functions) {
+    endpoints[deployment.name] = fn.url;
+    mcpEndpoints.push({ service: deployment.name, clientName: mcp.clientName, url: fn.url, apiKey: secrets[mcp.apiKeySecret] });
+  }
   endpoints["alb"] = edge.dnsName;
   endpoints["qdrant"] = qdrant.url;
   endpoints["redis"] = redis.url;
   endpoints["imageRepository"] = image.repositoryUrl;
-  if (backups) endpoints["backupBucket"] = backups.bucketName;
+  endpoints["backupBucket"] = backups.bucketName;
 
   const jobs: AwsDeployedTarget["jobs"] = {};
   for (const [name, service] of services) {
     if (service.runTaskCommand) jobs[name] = { taskDefinitionArn: service.taskDefinitionArn, runTaskCommand: service.runTaskCommand };
   }
-  if (backups) jobs["backup"] = { taskDefinitionArn: backups.taskDefinitionArn, runTaskCommand: backups.runTaskCommand };
+  for (const [name, task] of scheduledTasks) jobs[name] = { taskDefinitionArn: task.taskDefinitionArn, runTaskCommand: task.runTaskCommand };
   const accessNotes = pulumi
     .all([host, edge.dnsName, ...Object.entries(jobs).map(([name, job]) => job.runTaskCommand.apply((command) => `  ${name}: ${command}`))])
     .apply(([hostName, albName, ...jobLines]) =>
@@ -264,30 +299,23 @@ export function createAwsTarget(config: AwsStackConfig, secrets: StackSecrets, o
   return { endpoints, mcpEndpoints, accessNotes, jobs };
 }
 
+/** The ALB route of a container runtime that serves MCP over HTTP, if it does. */
+function albRoute(deployment: Deployment): LoadBalancerRoute | undefined {
+  const shape = deployment.runtime.shape;
+  const http = shape.kind === "mcp" ? { port: shape.port, healthPath: shape.healthPath } : shape.kind === "daemon" && shape.http?.mcp ? shape.http : undefined;
+  if (!http) return undefined;
+  return { service: deployment.name, prefix: routePrefix(deployment.name), port: http.port, ...(http.healthPath !== undefined && { healthPath: http.healthPath }) };
+}
+
 /** The host name the stack's certificate was issued for (read from ACM). */
 function certificateHost(prefix: string, certificateArn: string): pulumi.Output<string> {
   const certificate = aws.acm.Certificate.get(`${prefix}-certificate`, certificateArn);
   return certificate.domainName.apply((domain) => {
     if (domain.startsWith("*.")) {
-      throw new Error(
+      throw new TargetConfigError(
         `certificate ${certificateArn} is a wildcard (${domain}); choose the name clients use: pulumi config set quantmind:albDomainName mcp.${domain.slice(2)}`,
       );
     }
     return domain;
   });
-}
-
-/**
- * The QuantConnect MCP Lambda bundle (`index.js`, handler `index.handler`), built by
- * scripts/build-qc-lambda.ts when the program runs: esbuild takes about a second, and the
- * archive then always matches the checked-out code. Imported lazily, so esbuild loads only
- * when a stack needs the bundle.
- */
-function bundledQcLambdaArchive(): pulumi.Output<pulumi.asset.Archive> {
-  return pulumi.output(
-    import("../../scripts/build-qc-lambda.js").then(async ({ bundleQcLambda, DEFAULT_OUT_DIR }) => {
-      const { file } = await bundleQcLambda(DEFAULT_OUT_DIR);
-      return new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.FileAsset(file) }) as pulumi.asset.Archive;
-    }),
-  );
 }

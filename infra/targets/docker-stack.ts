@@ -1,11 +1,14 @@
 /**
  * The services on one Docker host, shared by the local and vps targets: a private bridge
- * network, Redis, Qdrant, then every catalogue entry in dependency order.
+ * network, Redis, Qdrant, then every container runtime of the catalogue in dependency order.
  */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { QDRANT_HTTP_PORT, REDIS_PORT } from "../backends.js";
-import { backupSettings, SERVICE_CATALOGUE, type ServiceContext } from "../catalogue.js";
+import { SERVICE_CATALOGUE } from "../catalogue.js";
+import { backupSettings } from "../container-conventions.js";
+import { mcpOf, type AnyServiceDescriptor, type DeployContext } from "../descriptor.js";
+import { deploymentsFor, type Deployment } from "../deployments.js";
 import type { DeployedTarget, McpEndpoint } from "./target.js";
 import type { DockerHost } from "../components/docker/docker-host.js";
 import { DockerQdrant } from "../components/docker/qdrant.js";
@@ -25,6 +28,8 @@ export interface DockerStackArgs {
   secrets: StackSecrets;
   /** Host ports (bound to 127.0.0.1) per service; a service with a port not listed publishes the same port number. */
   hostPorts?: Record<string, number>;
+  /** The services to deploy; default the catalogue. */
+  catalogue?: readonly AnyServiceDescriptor[];
 }
 
 export interface DockerStack {
@@ -33,6 +38,8 @@ export interface DockerStack {
   redis: DockerRedis;
   qdrant: DockerQdrant;
   services: Map<string, DockerService>;
+  /** What was deployed, in order (Docker-host runtimes only). */
+  deployments: Deployment[];
 }
 
 export function deployDockerStack(args: DockerStackArgs, parent?: pulumi.Resource): DockerStack {
@@ -47,7 +54,8 @@ export function deployDockerStack(args: DockerStackArgs, parent?: pulumi.Resourc
   const redis = new DockerRedis("redis", { namePrefix, networkName: network.name, seederImage: image.ref, password: args.secrets.redisPassword, host }, { parent });
   const qdrant = new DockerQdrant("qdrant", { namePrefix, networkName: network.name, seederImage: image.ref, apiKey: args.secrets.qdrantApiKey, host }, { parent });
 
-  const context: ServiceContext = {
+  const context: DeployContext = {
+    target: args.config.target,
     qdrantUrl: `http://qdrant:${QDRANT_HTTP_PORT}`,
     redisUrl: `redis://redis:${REDIS_PORT}`,
     logLevel: args.config.logLevel,
@@ -55,20 +63,20 @@ export function deployDockerStack(args: DockerStackArgs, parent?: pulumi.Resourc
     backup: backupSettings(args.config),
   };
   const backends = { qdrant: qdrant.ready, redis: redis.ready };
+  const deployments = deploymentsFor(args.config.target, args.catalogue ?? SERVICE_CATALOGUE).filter((d) => d.host === "docker");
   const services = new Map<string, DockerService>();
-  for (const definition of SERVICE_CATALOGUE) {
-    const after = definition.after.map((name) => {
-      const job = services.get(name);
-      if (!job) throw new Error(`catalogue: ${definition.name} runs after ${name}, which must come earlier in the catalogue`);
-      return job.ready;
-    });
-    const hostPort = definition.port === undefined ? undefined : (args.hostPorts?.[definition.name] ?? definition.port);
+  for (const deployment of deployments) {
+    const { runtime } = deployment;
+    // deploymentsFor has checked that every `after` names an earlier job.
+    const after = (runtime.after ?? []).map((name) => services.get(name)!.ready);
+    const http = runtime.shape.kind === "mcp" ? runtime.shape : runtime.shape.kind === "daemon" ? runtime.shape.http : undefined;
+    const hostPort = http === undefined ? undefined : (args.hostPorts?.[deployment.name] ?? http.port);
     services.set(
-      definition.name,
+      deployment.name,
       new DockerService(
-        definition.name,
+        deployment.name,
         {
-          definition,
+          deployment,
           namePrefix,
           image: image.ref,
           context,
@@ -76,31 +84,25 @@ export function deployDockerStack(args: DockerStackArgs, parent?: pulumi.Resourc
           networkName: network.name,
           hostPort,
           host,
-          dependsOn: [...definition.backends.map((backend) => backends[backend]), ...after],
+          dependsOn: [...runtime.backends.map((backend) => backends[backend]), ...after],
         },
         { parent },
       ),
     );
   }
-  return { network, image, redis, qdrant, services };
+  return { network, image, redis, qdrant, services, deployments };
 }
 
 /** Each published service's URL, and the MCP ones with the key their clients send. */
 export function dockerEndpoints(stack: DockerStack, secrets: StackSecrets): DeployedTarget {
   const endpoints: Record<string, pulumi.Input<string>> = {};
   const mcpEndpoints: McpEndpoint[] = [];
-  for (const definition of SERVICE_CATALOGUE) {
-    const url = stack.services.get(definition.name)?.localUrl;
+  for (const { name, runtime } of stack.deployments) {
+    const url = stack.services.get(name)?.localUrl;
     if (!url) continue;
-    endpoints[definition.name] = url;
-    if (definition.mcp) {
-      mcpEndpoints.push({
-        service: definition.name,
-        clientName: definition.mcp.clientName,
-        url: pulumi.interpolate`${url}/mcp`,
-        apiKey: secrets[definition.mcp.apiKeySecret],
-      });
-    }
+    endpoints[name] = url;
+    const mcp = mcpOf(runtime.shape);
+    if (mcp) mcpEndpoints.push({ service: name, clientName: mcp.clientName, url: pulumi.interpolate`${url}/mcp`, apiKey: secrets[mcp.apiKeySecret] });
   }
   endpoints["network"] = stack.network.name;
   return { endpoints, mcpEndpoints };

@@ -4,13 +4,20 @@
  */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { localHostPorts } from "../catalogue.js";
 import { localDockerHost } from "../components/docker/docker-host.js";
+import type { AnyServiceDescriptor } from "../descriptor.js";
 import type { LocalStackConfig } from "../../stacks/schema.js";
 import type { StackSecrets } from "../../stacks/load.js";
 import { deployDockerStack, dockerEndpoints } from "./docker-stack.js";
 import type { DeployedTarget } from "./target.js";
 
-export function createLocalTarget(config: LocalStackConfig, secrets: StackSecrets): DeployedTarget {
+export interface LocalTargetOptions {
+  /** The services to deploy; default the catalogue. */
+  catalogue?: readonly AnyServiceDescriptor[];
+}
+
+export function createLocalTarget(config: LocalStackConfig, secrets: StackSecrets, options: LocalTargetOptions = {}): DeployedTarget {
   const namePrefix = `qm-${pulumi.getStack()}`;
   const provider = config.dockerHost ? new docker.Provider("local-docker", { host: config.dockerHost }) : undefined;
   const stack = deployDockerStack({
@@ -19,7 +26,8 @@ export function createLocalTarget(config: LocalStackConfig, secrets: StackSecret
     subnet: config.localSubnet,
     config,
     secrets,
-    hostPorts: { "kb-mcp": config.kbMcpHostPort },
+    hostPorts: localHostPorts(config),
+    ...(options.catalogue && { catalogue: options.catalogue }),
   });
 
   return dockerEndpoints(stack, secrets);

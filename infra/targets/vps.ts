@@ -9,7 +9,11 @@
  */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { SERVICE_CATALOGUE } from "../catalogue.js";
 import { remoteDockerHost } from "../components/docker/docker-host.js";
+import type { AnyServiceDescriptor } from "../descriptor.js";
+import { deploymentsFor } from "../deployments.js";
+import { DescriptorError, TargetConfigError } from "../errors.js";
 import { LinuxDockerHost } from "../components/vps/linux-host.js";
 import { VpsNetwork } from "../components/vps/network.js";
 import { dockerSshOptions } from "../components/vps/ssh-key-file.js";
@@ -22,12 +26,21 @@ import type { DeployedTarget } from "./target.js";
 export interface VpsTargetOptions {
   /** Where the SSH key file for the Docker CLI goes; default ~/.quantmind/ssh. */
   sshKeyDir?: string;
+  /** The services to deploy; default the catalogue. */
+  catalogue?: readonly AnyServiceDescriptor[];
 }
 
 export function createVpsTarget(config: VpsStackConfig, secrets: StackSecrets, options: VpsTargetOptions = {}): DeployedTarget {
   const stackName = pulumi.getStack();
   const sshPrivateKey = secrets.vpsSshPrivateKey;
-  if (!sshPrivateKey || !config.vpsSshPublicKey) throw new Error("the vps target needs quantmind:vpsSshPublicKey and the vpsSshPrivateKey secret");
+  if (!sshPrivateKey || !config.vpsSshPublicKey) throw new TargetConfigError("the vps target needs quantmind:vpsSshPublicKey and the vpsSshPrivateKey secret");
+  const catalogue = options.catalogue ?? SERVICE_CATALOGUE;
+  // The Windows host is prepared for the MT5 terminal and the bridge (windows-prep.ts); services
+  // declared for it are not deployed by descriptor yet, so one would be refused, not dropped.
+  const onWindows = deploymentsFor("vps", catalogue).filter((d) => d.host === "windows");
+  if (onWindows.length > 0) {
+    throw new DescriptorError("SHAPE_NOT_ON_TARGET", `${onWindows.map((d) => d.name).join(", ")}: the vps target does not deploy Windows-host services from descriptors yet`);
+  }
   const tags = { project: "quantmind", stack: stackName, environment: config.environment };
   const create = config.vpsProvision === "create";
 
@@ -71,6 +84,7 @@ export function createVpsTarget(config: VpsStackConfig, secrets: StackSecrets, o
     subnet: config.vpsDockerSubnet,
     config,
     secrets,
+    catalogue,
   });
 
   const { endpoints, mcpEndpoints } = dockerEndpoints(stack, secrets);

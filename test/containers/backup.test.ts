@@ -6,7 +6,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { BACKUP_VOLUME_PATH, SECRETS_DIR } from "../../infra/catalogue.js";
+import { SECRETS_DIR } from "../../infra/container-conventions.js";
+import { IMAGE_STATE_DIR as BACKUP_VOLUME_PATH } from "../../infra/descriptor.js";
 import { serviceCreateArgs, serviceHardening } from "./helpers/container-args.js";
 import { createContainer, engineHardening, exec, inspect, kernelView, probeWrites, removeContainers, startContainer } from "./helpers/containers.js";
 import { docker } from "./helpers/docker-cli.js";

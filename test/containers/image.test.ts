@@ -3,7 +3,7 @@
  * health probe, and that it carries production dependencies only.
  */
 import { describe, expect, inject, it } from "vitest";
-import { HEALTHCHECK_TIMING, IMAGE_APP_DIR } from "../../infra/catalogue.js";
+import { HEALTHCHECK_TIMING, IMAGE_APP_DIR } from "../../infra/container-conventions.js";
 import { SERVICE_USER } from "../../infra/hardening.js";
 import { docker } from "./helpers/docker-cli.js";
 import { imageSizeBytes, PACKAGE } from "./helpers/image.js";

@@ -10,7 +10,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { SECRETS_DIR } from "../../infra/catalogue.js";
+import { SECRETS_DIR } from "../../infra/container-conventions.js";
 import { TMPFS_OPTIONS } from "../../infra/hardening.js";
 import { serviceHardening } from "./helpers/container-args.js";
 import { engineHardening, exec, kernelView, probeWrites } from "./helpers/containers.js";

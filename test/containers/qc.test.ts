@@ -9,7 +9,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { SECRETS_DIR } from "../../infra/catalogue.js";
+import { SECRETS_DIR } from "../../infra/container-conventions.js";
 import { startQcApiServer, type QcApiServer } from "../helpers/qc-api-server.js";
 import { serviceCreateArgs, serviceHardening } from "./helpers/container-args.js";
 import { createContainer, engineHardening, exec, kernelView, probeWrites, removeContainers, startContainer, waitForHealthy } from "./helpers/containers.js";

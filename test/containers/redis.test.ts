@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { REDIS } from "../../infra/backends.js";
-import { SECRETS_DIR } from "../../infra/catalogue.js";
+import { SECRETS_DIR } from "../../infra/container-conventions.js";
 import { TMPFS_OPTIONS } from "../../infra/hardening.js";
 import { docker } from "./helpers/docker-cli.js";
 import { engineHardening, exec, kernelView, probeWrites } from "./helpers/containers.js";

@@ -7,7 +7,7 @@
  * mount (helpers/secrets-volume.ts).
  */
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { SECRETS_DIR } from "../../infra/catalogue.js";
+import { SECRETS_DIR } from "../../infra/container-conventions.js";
 import { dockerRunHardeningFlags, containerHardening, SERVICE_USER } from "../../infra/hardening.js";
 import { docker } from "./helpers/docker-cli.js";
 import { removeContainers } from "./helpers/containers.js";

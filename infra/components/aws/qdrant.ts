@@ -1,5 +1,5 @@
 /**
- * Qdrant on aws: one Fargate task of the pinned image with its storage and snapshots on EFS
+ * Qdrant on aws: one Fargate task (FargateTask) of the pinned image with its storage and snapshots on EFS
  * (encrypted at rest, TLS in transit, IAM-authorised access points as uid/gid 1000), the API key
  * from Secrets Manager, reachable only from the services' security group at
  * http://qdrant.<namespace>:6333 through Cloud Map. Never public.
@@ -7,9 +7,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { QDRANT, QDRANT_HTTP_PORT } from "../../backends.js";
-import { awsLogs, environmentEntries, fargateHardening, fargateTaskSize } from "./container-definition.js";
+import { FargateTask, FARGATE_PLATFORM_VERSION } from "./fargate-task.js";
 import type { StoredSecret } from "./secrets.js";
-import { createTaskRoles } from "./task-roles.js";
 
 /** The unprivileged image's user, which owns the data paths (see backends.ts). */
 const QDRANT_UID = 1000;
@@ -82,13 +81,28 @@ export class Qdrant extends pulumi.ComponentResource {
         ] as const,
     );
 
-    const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: `/quantmind/${name}`, retentionInDays: args.logRetentionDays }, parent);
-    const { executionRole, taskRole } = createTaskRoles(
+    // Configured by environment, not the config file the Docker targets mount: the key comes
+    // from Secrets Manager as QDRANT__SERVICE__API_KEY, which ECS injects at start.
+    const task = new FargateTask(
       name,
       {
+        family: name,
+        containerName: "qdrant",
+        image: QDRANT.image,
+        environment: {
+          QDRANT__SERVICE__HTTP_PORT: String(QDRANT_HTTP_PORT),
+          QDRANT__STORAGE__STORAGE_PATH: QDRANT.volumes["storage"]!,
+          QDRANT__STORAGE__SNAPSHOTS_PATH: QDRANT.volumes["snapshots"]!,
+          QDRANT__TELEMETRY_DISABLED: "true",
+        },
+        secrets: [{ variable: "QDRANT__SERVICE__API_KEY", secret: args.apiKey }],
+        hardening: QDRANT.hardening,
+        ports: [QDRANT_HTTP_PORT],
+        healthCheck: QDRANT.healthcheck,
+        logGroupName: `/quantmind/${name}`,
+        logRetentionDays: args.logRetentionDays,
         accountId: args.accountId,
-        logGroupArn: logGroup.arn,
-        secretArns: [args.apiKey.arn],
+        region: args.region,
         // Mounting with IAM authorisation: only this task role, only through the access points.
         taskPolicyStatements: [
           {
@@ -98,8 +112,13 @@ export class Qdrant extends pulumi.ComponentResource {
             Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": accessPoints.map(([, , ap]) => ap.arn) } },
           },
         ],
+        extraMountPoints: accessPoints.map(([role, containerPath]) => ({ sourceVolume: `efs-${role}`, containerPath, readOnly: false })),
+        extraVolumes: accessPoints.map(([role, , ap]) => ({
+          name: `efs-${role}`,
+          efsVolumeConfiguration: { fileSystemId: fileSystem.id, transitEncryption: "ENABLED", authorizationConfig: { accessPointId: ap.id, iam: "ENABLED" } },
+        })),
       },
-      this,
+      parent,
     );
     // The file system refuses any client without TLS, and anyone but the Qdrant task role.
     new aws.efs.FileSystemPolicy(
@@ -110,53 +129,9 @@ export class Qdrant extends pulumi.ComponentResource {
           Version: "2012-10-17",
           Statement: [
             { Sid: "TlsOnly", Effect: "Deny", Principal: { AWS: "*" }, Action: "*", Resource: fileSystem.arn, Condition: { Bool: { "aws:SecureTransport": "false" } } },
-            { Sid: "QdrantTask", Effect: "Allow", Principal: { AWS: taskRole.arn }, Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"], Resource: fileSystem.arn },
+            { Sid: "QdrantTask", Effect: "Allow", Principal: { AWS: task.taskRoleArn }, Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"], Resource: fileSystem.arn },
           ],
         }),
-      },
-      parent,
-    );
-
-    const hardening = fargateHardening(QDRANT.hardening);
-    const size = fargateTaskSize(QDRANT.hardening.cpus, QDRANT.hardening.memoryMb);
-    const container = {
-      name: "qdrant",
-      image: QDRANT.image,
-      essential: true,
-      ...hardening.container,
-      portMappings: [{ containerPort: QDRANT_HTTP_PORT, protocol: "tcp" }],
-      // Configured by environment, not the config file the Docker targets mount: the key comes
-      // from Secrets Manager as QDRANT__SERVICE__API_KEY, which ECS injects at start.
-      environment: environmentEntries({
-        QDRANT__SERVICE__HTTP_PORT: String(QDRANT_HTTP_PORT),
-        QDRANT__STORAGE__STORAGE_PATH: QDRANT.volumes["storage"]!,
-        QDRANT__STORAGE__SNAPSHOTS_PATH: QDRANT.volumes["snapshots"]!,
-        QDRANT__TELEMETRY_DISABLED: "true",
-      }),
-      secrets: [{ name: "QDRANT__SERVICE__API_KEY", valueFrom: args.apiKey.valueFrom }],
-      mountPoints: [...(hardening.container.mountPoints ?? []), ...accessPoints.map(([role, containerPath]) => ({ sourceVolume: `efs-${role}`, containerPath, readOnly: false }))],
-      healthCheck: { command: [...QDRANT.healthcheck], interval: 15, timeout: 5, retries: 3, startPeriod: 30 },
-      logConfiguration: awsLogs(logGroup.name, args.region, "qdrant"),
-    };
-    const taskDefinition = new aws.ecs.TaskDefinition(
-      `${name}-task`,
-      {
-        family: name,
-        requiresCompatibilities: ["FARGATE"],
-        networkMode: "awsvpc",
-        cpu: String(size.cpu),
-        memory: String(size.memory),
-        runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
-        executionRoleArn: executionRole.arn,
-        taskRoleArn: taskRole.arn,
-        containerDefinitions: pulumi.jsonStringify([container]),
-        volumes: [
-          ...hardening.volumes,
-          ...accessPoints.map(([role, , ap]) => ({
-            name: `efs-${role}`,
-            efsVolumeConfiguration: { fileSystemId: fileSystem.id, transitEncryption: "ENABLED", authorizationConfig: { accessPointId: ap.id, iam: "ENABLED" } },
-          })),
-        ],
       },
       parent,
     );
@@ -177,9 +152,9 @@ export class Qdrant extends pulumi.ComponentResource {
       `${name}-service`,
       {
         cluster: args.clusterArn,
-        taskDefinition: taskDefinition.arn,
+        taskDefinition: task.taskDefinitionArn,
         launchType: "FARGATE",
-        platformVersion: "1.4.0",
+        platformVersion: FARGATE_PLATFORM_VERSION,
         desiredCount: 1,
         // One writer: the old task stops before the new one mounts the same storage, so two
         // Qdrant processes never write one collection (a short outage per deploy instead).

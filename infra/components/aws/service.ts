@@ -1,25 +1,29 @@
 /**
- * One catalogue entry on Fargate: the shared image with the entry's command, environment and
- * limits, hardening mapped by container-definition.ts, secrets by reference from Secrets
- * Manager, logs with retention, the catalogue's health check, a deployment circuit breaker with
- * rollback, and CPU target-tracking autoscaling for stateless services.
- *
- * A daemon becomes an ECS service. A job (e.g. kb-indexer) becomes a task definition, run after
- * each deploy of the services that depend on it (job-trigger.ts) and by hand with the exact
- * `aws ecs run-task` command in {@link FargateService.runTaskCommand}.
+ * One container runtime on Fargate (shapes `mcp`, `daemon`, `job`, `queue-worker`): its task
+ * definition from the FargateTask component (the shared image with the runtime's command,
+ * environment and limits; hardening; secrets by reference; logs; roles), then by shape:
+ * - a long-running shape becomes an ECS service with a deployment circuit breaker and rollback,
+ *   registered with its target group when it is routed; CPU scaling for stateless services with
+ *   `scaling: cpu`, and target tracking on the queue's depth per task for queue workers;
+ * - a job stays a task definition, run after each deploy of the services that wait for it
+ *   (job-trigger.ts) and by hand with the exact `aws ecs run-task` command in
+ *   {@link FargateService.runTaskCommand}.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { healthcheckCommand, type ServiceContext, type ServiceDefinition } from "../../catalogue.js";
+import { healthcheckCommand } from "../../container-conventions.js";
+import { envValues, httpOf, isLongRunning, QUEUE_DEPTH_METRIC, QUEUE_METRIC_NAMESPACE, scalingOf, type DeployContext } from "../../descriptor.js";
+import type { Deployment } from "../../deployments.js";
+import { DescriptorError } from "../../errors.js";
 import { containerHardening } from "../../hardening.js";
-import { awsLogs, environmentEntries, fargateHardening, fargateTaskSize } from "./container-definition.js";
+import { FargateTask, FARGATE_PLATFORM_VERSION, runTaskCommand } from "./fargate-task.js";
+import { objectStoreStatements, type ObjectStoreGrant } from "./object-store.js";
 import type { StoredSecret } from "./secrets.js";
-import { createTaskRoles } from "./task-roles.js";
 
 export interface FargateServiceArgs {
-  definition: ServiceDefinition;
-  /** The values the entry's `env()` reads (Redis's address is only known once it exists). */
-  context: pulumi.Input<ServiceContext>;
+  deployment: Deployment;
+  /** The values the runtime's `env()` reads (Redis's address is only known once it exists). */
+  context: pulumi.Input<DeployContext>;
   /** Stack prefix, e.g. `qm-prod`: task family and log group names start with it. */
   namePrefix: string;
   clusterArn: pulumi.Input<string>;
@@ -29,15 +33,29 @@ export interface FargateServiceArgs {
   repositoryArn: pulumi.Input<string>;
   subnetIds: pulumi.Input<string>[];
   securityGroupIds: pulumi.Input<string>[];
-  /** Stored secrets by stack secret name; must hold every secret the entry names. */
+  /** Stored secrets by stack secret name; must hold every secret the runtime names. */
   secrets: Readonly<Record<string, StoredSecret>>;
   accountId: pulumi.Input<string>;
   region: pulumi.Input<string>;
   logRetentionDays: number;
-  /** Target group the service registers with (HTTP daemons behind the ALB). */
+  /** Target group the service registers with (routed HTTP daemons). */
   targetGroupArn?: pulumi.Input<string>;
-  /** Task count range for stateless daemons; they scale on CPU between these. */
-  scaling?: { minTasks: number; maxTasks: number; cpuTargetPercent?: number };
+  /** Task count range of CPU-scaled services (the stack's `mcpMinTasks`/`mcpMaxTasks`). */
+  cpuScaling?: { minTasks: number; maxTasks: number };
+  /** The object store, for a runtime with `objectStore: true`. */
+  objectStore?: ObjectStoreGrant;
+}
+
+/** The stored secrets a runtime names, as (variable, secret) pairs; a missing one is an error naming it. */
+export function secretRefs(
+  service: string,
+  secrets: Readonly<Record<string, string | undefined>>,
+  stored: Readonly<Record<string, StoredSecret>>,
+): { variable: string; secret: StoredSecret }[] {
+  const entries = Object.entries(secrets).flatMap(([variable, key]) => (key === undefined ? [] : [[variable, key] as const]));
+  const missing = entries.filter(([, key]) => stored[key] === undefined).map(([, key]) => key);
+  if (missing.length > 0) throw new DescriptorError("SECRET_NOT_STORED", `${service}: no stored secret for ${missing.join(", ")}`);
+  return entries.map(([variable, key]) => ({ variable, secret: stored[key]! }));
 }
 
 export class FargateService extends pulumi.ComponentResource {
@@ -47,7 +65,7 @@ export class FargateService extends pulumi.ComponentResource {
   readonly logGroupName: pulumi.Output<string>;
   readonly executionRoleArn: pulumi.Output<string>;
   readonly taskRoleArn: pulumi.Output<string>;
-  /** The ECS service's name and ARN (daemons). */
+  /** The ECS service's name and ARN (long-running shapes). */
   readonly serviceName?: pulumi.Output<string>;
   readonly serviceArn?: pulumi.Output<string>;
   /** The command that runs the job once, now (jobs). */
@@ -56,120 +74,135 @@ export class FargateService extends pulumi.ComponentResource {
   constructor(name: string, args: FargateServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("quantmind:aws:Service", name, {}, opts);
     const parent = { parent: this };
-    const def = args.definition;
+    const { deployment, deployment: { runtime } } = args;
+    const http = httpOf(runtime.shape);
+    const longRunning = isLongRunning(runtime.shape);
+    const queue = runtime.shape.kind === "queue-worker" ? runtime.shape.queue : undefined;
 
-    const missing = Object.values(def.secrets).filter((key) => args.secrets[key] === undefined);
-    if (missing.length > 0) throw new Error(`${def.name}: no stored secret for ${missing.join(", ")}`);
-    const secretRefs = Object.entries(def.secrets).map(([variable, key]) => ({ variable, secret: args.secrets[key]! }));
-
-    const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: `/quantmind/${args.namePrefix}/${def.name}`, retentionInDays: args.logRetentionDays }, parent);
-    const { executionRole, taskRole } = createTaskRoles(
+    const task = new FargateTask(
       name,
-      { accountId: args.accountId, logGroupArn: logGroup.arn, secretArns: secretRefs.map((s) => s.secret.arn), repositoryArn: args.repositoryArn },
-      this,
-    );
-
-    const hardening = fargateHardening(containerHardening({ ...def.limits, tmpfsPaths: def.tmpfsPaths }));
-    const size = fargateTaskSize(def.limits.cpus, def.limits.memoryMb);
-    const container = {
-      name: def.name,
-      image: args.image,
-      command: [...def.command],
-      essential: true,
-      ...hardening.container,
-      environment: pulumi.output(args.context).apply((context) => environmentEntries(def.env(context))),
-      // References only: ECS fetches each value at task start with the execution role.
-      secrets: secretRefs.map(({ variable, secret }) => ({ name: variable, valueFrom: secret.valueFrom })),
-      portMappings: def.port !== undefined ? [{ containerPort: def.port, protocol: "tcp" }] : [],
-      ...(def.lifecycle === "daemon" && def.port !== undefined && { healthCheck: { command: healthcheckCommand(def.port), interval: 15, timeout: 5, retries: 3, startPeriod: 30 } }),
-      logConfiguration: awsLogs(logGroup.name, args.region, def.name),
-    };
-    const taskDefinition = new aws.ecs.TaskDefinition(
-      `${name}-task`,
       {
-        family: `${args.namePrefix}-${def.name}`,
-        requiresCompatibilities: ["FARGATE"],
-        networkMode: "awsvpc",
-        cpu: String(size.cpu),
-        memory: String(size.memory),
-        runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
-        executionRoleArn: executionRole.arn,
-        taskRoleArn: taskRole.arn,
-        containerDefinitions: pulumi.jsonStringify([container]),
-        volumes: hardening.volumes,
+        family: `${args.namePrefix}-${deployment.name}`,
+        containerName: deployment.name,
+        image: args.image,
+        command: runtime.command,
+        environment: pulumi.output(args.context).apply((context) => envValues(runtime.env(context))),
+        secrets: secretRefs(deployment.name, runtime.secrets, args.secrets),
+        hardening: containerHardening({ ...runtime.limits, tmpfsPaths: runtime.tmpfsPaths }),
+        ...(http && { ports: [http.port] }),
+        ...(longRunning && http && { healthCheck: healthcheckCommand(http.port, http.healthPath) }),
+        logGroupName: `/quantmind/${args.namePrefix}/${deployment.name}`,
+        logRetentionDays: args.logRetentionDays,
+        accountId: args.accountId,
+        region: args.region,
+        repositoryArn: args.repositoryArn,
+        taskPolicyStatements: [
+          ...(args.objectStore ? objectStoreStatements(args.objectStore) : []),
+          // Queue workers publish their queue's depth, which their scaling follows.
+          ...(queue !== undefined ? [{ Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*", Condition: { StringEquals: { "cloudwatch:namespace": QUEUE_METRIC_NAMESPACE } } }] : []),
+        ],
       },
       parent,
     );
 
-    if (def.lifecycle === "daemon") {
-      const scaling = def.stateless ? args.scaling : undefined;
+    if (longRunning) {
+      const signal = scalingOf(runtime);
+      const range =
+        signal.signal === "queue-depth" ? { minTasks: signal.minTasks, maxTasks: signal.maxTasks } : signal.signal === "cpu" ? args.cpuScaling : undefined;
       const service = new aws.ecs.Service(
         `${name}-service`,
         {
           cluster: args.clusterArn,
-          taskDefinition: taskDefinition.arn,
+          taskDefinition: task.taskDefinitionArn,
           launchType: "FARGATE",
-          platformVersion: "1.4.0",
-          desiredCount: scaling?.minTasks ?? 1,
+          platformVersion: FARGATE_PLATFORM_VERSION,
+          desiredCount: range?.minTasks ?? 1,
           // Stateless services roll with full capacity; a stateful one stops before it starts anew.
-          deploymentMinimumHealthyPercent: def.stateless ? 100 : 0,
-          deploymentMaximumPercent: def.stateless ? 200 : 100,
+          deploymentMinimumHealthyPercent: runtime.stateless ? 100 : 0,
+          deploymentMaximumPercent: runtime.stateless ? 200 : 100,
           deploymentCircuitBreaker: { enable: true, rollback: true },
           networkConfiguration: { subnets: args.subnetIds, securityGroups: args.securityGroupIds, assignPublicIp: false },
-          ...(args.targetGroupArn !== undefined && {
-            loadBalancers: [{ targetGroupArn: args.targetGroupArn, containerName: def.name, containerPort: def.port! }],
-            healthCheckGracePeriodSeconds: 60,
-          }),
+          ...(args.targetGroupArn !== undefined &&
+            http && {
+              loadBalancers: [{ targetGroupArn: args.targetGroupArn, containerName: deployment.name, containerPort: http.port }],
+              healthCheckGracePeriodSeconds: 60,
+            }),
           propagateTags: "SERVICE",
           enableExecuteCommand: false,
         },
         // The autoscaler owns the task count once it exists; `pulumi up` must not reset it.
-        { parent: this, ...(scaling && { ignoreChanges: ["desiredCount"] }) },
+        { parent: this, ...(range && { ignoreChanges: ["desiredCount"] }) },
       );
       this.serviceName = service.name;
       this.serviceArn = service.arn;
 
-      if (scaling) {
+      if (range) {
         const target = new aws.appautoscaling.Target(
           `${name}-scaling`,
           {
             serviceNamespace: "ecs",
             scalableDimension: "ecs:service:DesiredCount",
             resourceId: pulumi.interpolate`service/${args.clusterName}/${service.name}`,
-            minCapacity: scaling.minTasks,
-            maxCapacity: scaling.maxTasks,
+            minCapacity: range.minTasks,
+            maxCapacity: range.maxTasks,
           },
           parent,
         );
-        new aws.appautoscaling.Policy(
-          `${name}-cpu`,
-          {
-            policyType: "TargetTrackingScaling",
-            serviceNamespace: target.serviceNamespace,
-            scalableDimension: target.scalableDimension,
-            resourceId: target.resourceId,
-            targetTrackingScalingPolicyConfiguration: {
-              predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
-              targetValue: scaling.cpuTargetPercent ?? 60,
-              // Out fast, in slowly: a burst of searches should not flap the task count.
-              scaleOutCooldown: 60,
-              scaleInCooldown: 300,
+        const scaled = { policyType: "TargetTrackingScaling", serviceNamespace: target.serviceNamespace, scalableDimension: target.scalableDimension, resourceId: target.resourceId };
+        if (signal.signal === "queue-depth") {
+          new aws.appautoscaling.Policy(
+            `${name}-queue-depth`,
+            {
+              ...scaled,
+              targetTrackingScalingPolicyConfiguration: {
+                // Backlog per task: the queue's depth divided by the running tasks, held near the target.
+                customizedMetricSpecification: {
+                  metrics: [
+                    { id: "depth", returnData: false, metricStat: { stat: "Average", metric: { namespace: QUEUE_METRIC_NAMESPACE, metricName: QUEUE_DEPTH_METRIC, dimensions: [{ name: "Queue", value: queue! }] } } },
+                    {
+                      id: "tasks",
+                      returnData: false,
+                      metricStat: { stat: "Average", metric: { namespace: "ECS/ContainerInsights", metricName: "RunningTaskCount", dimensions: [{ name: "ClusterName", value: args.clusterName }, { name: "ServiceName", value: service.name }] } },
+                    },
+                    { id: "backlog", label: "queue depth per task", returnData: true, expression: "depth / IF(tasks > 0, tasks, 1)" },
+                  ],
+                },
+                targetValue: signal.backlogPerTask,
+                scaleOutCooldown: 60,
+                scaleInCooldown: 300,
+              },
             },
-          },
-          parent,
-        );
+            parent,
+          );
+        } else {
+          new aws.appautoscaling.Policy(
+            `${name}-cpu`,
+            {
+              ...scaled,
+              targetTrackingScalingPolicyConfiguration: {
+                predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
+                targetValue: (signal.signal === "cpu" ? signal.targetPercent : undefined) ?? 60,
+                // Out fast, in slowly: a burst of searches should not flap the task count.
+                scaleOutCooldown: 60,
+                scaleInCooldown: 300,
+              },
+            },
+            parent,
+          );
+        }
       }
     } else {
-      const list = (ids: pulumi.Input<string>[]) => pulumi.output(ids).apply((values) => values.join(","));
-      const awsvpc = pulumi.interpolate`awsvpcConfiguration={subnets=[${list(args.subnetIds)}],securityGroups=[${list(args.securityGroupIds)}],assignPublicIp=DISABLED}`;
-      this.runTaskCommand = pulumi.interpolate`aws ecs run-task --region ${args.region} --cluster ${args.clusterArn} --task-definition ${taskDefinition.arn} --launch-type FARGATE --platform-version 1.4.0 --network-configuration '${awsvpc}'`;
+      this.runTaskCommand = runTaskCommand(
+        { region: args.region, clusterArn: args.clusterArn, subnetIds: args.subnetIds, securityGroupIds: args.securityGroupIds },
+        task.taskDefinitionArn,
+      );
     }
 
-    this.taskDefinitionArn = taskDefinition.arn;
-    this.taskFamilyArn = taskDefinition.arnWithoutRevision;
-    this.logGroupName = logGroup.name;
-    this.executionRoleArn = executionRole.arn;
-    this.taskRoleArn = taskRole.arn;
+    this.taskDefinitionArn = task.taskDefinitionArn;
+    this.taskFamilyArn = task.taskFamilyArn;
+    this.logGroupName = task.logGroupName;
+    this.executionRoleArn = task.executionRoleArn;
+    this.taskRoleArn = task.taskRoleArn;
     this.registerOutputs({
       taskDefinitionArn: this.taskDefinitionArn,
       logGroupName: this.logGroupName,

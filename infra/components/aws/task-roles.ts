@@ -33,8 +33,18 @@ function ecsTasksTrust(accountId: pulumi.Input<string>): pulumi.Output<string> {
   });
 }
 
-export function createTaskRoles(name: string, args: TaskRolesArgs, parent: pulumi.Resource): { executionRole: aws.iam.Role; taskRole: aws.iam.Role } {
-  const executionRole = new aws.iam.Role(`${name}-execution`, { assumeRolePolicy: ecsTasksTrust(args.accountId), description: `ECS starts ${name} with this` }, { parent });
+/**
+ * The two roles as children of `parent`. `previousParent`: the component that held them before
+ * (an alias keeps their state when a component moves them under itself).
+ */
+export function createTaskRoles(
+  name: string,
+  args: TaskRolesArgs,
+  parent: pulumi.Resource,
+  previousParent?: pulumi.Resource,
+): { executionRole: aws.iam.Role; taskRole: aws.iam.Role } {
+  const opts = { parent, ...(previousParent && { aliases: [{ parent: previousParent }] }) };
+  const executionRole = new aws.iam.Role(`${name}-execution`, { assumeRolePolicy: ecsTasksTrust(args.accountId), description: `ECS starts ${name} with this` }, opts);
   const statements: pulumi.Input<Record<string, unknown>>[] = [
     { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${args.logGroupArn}:*` },
   ];
@@ -48,11 +58,11 @@ export function createTaskRoles(name: string, args: TaskRolesArgs, parent: pulum
   if (args.secretArns.length > 0) {
     statements.push({ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: args.secretArns });
   }
-  new aws.iam.RolePolicy(`${name}-execution`, { role: executionRole.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }) }, { parent });
+  new aws.iam.RolePolicy(`${name}-execution`, { role: executionRole.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }) }, opts);
 
-  const taskRole = new aws.iam.Role(`${name}-task`, { assumeRolePolicy: ecsTasksTrust(args.accountId), description: `${name} runs as this` }, { parent });
+  const taskRole = new aws.iam.Role(`${name}-task`, { assumeRolePolicy: ecsTasksTrust(args.accountId), description: `${name} runs as this` }, opts);
   if (args.taskPolicyStatements && args.taskPolicyStatements.length > 0) {
-    new aws.iam.RolePolicy(`${name}-task`, { role: taskRole.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: args.taskPolicyStatements }) }, { parent });
+    new aws.iam.RolePolicy(`${name}-task`, { role: taskRole.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: args.taskPolicyStatements }) }, opts);
   }
   return { executionRole, taskRole };
 }

@@ -10,7 +10,7 @@
  */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { HEALTHCHECK_TIMING, SECRETS_DIR } from "../../catalogue.js";
+import { HEALTHCHECK_TIMING, SECRETS_DIR } from "../../container-conventions.js";
 import { dockerContainerHardening, dockerPidsLimitCommand, type ContainerHardening } from "../../hardening.js";
 import type { DockerHost } from "./docker-host.js";
 import { createSecretsSeeder } from "./secrets-seeder.js";

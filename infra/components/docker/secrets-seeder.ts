@@ -9,7 +9,7 @@
  */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { SECRETS_DIR } from "../../catalogue.js";
+import { SECRETS_DIR } from "../../container-conventions.js";
 import { SECRETS_SEEDER_LABEL } from "../../hardening.js";
 import type { DockerHost } from "./docker-host.js";
 

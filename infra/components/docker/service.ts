@@ -1,21 +1,25 @@
 /**
- * One catalogue service on a Docker host: the shared image with the entry's command, env and
- * limits, hardening on, secrets as files, the HTTP port published on 127.0.0.1 when asked.
+ * One container runtime on a Docker host (shapes `mcp`, `daemon`, `job`, `queue-worker`): the
+ * shared image with the runtime's command, env and limits, hardening on, secrets as files
+ * (`<VAR>_FILE`), the HTTP port probed and published on 127.0.0.1 when asked. A job runs to
+ * completion; the other shapes restart and, with an HTTP port, are waited for until healthy.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { healthcheckCommand, secretFilePath, type ServiceContext, type ServiceDefinition } from "../../catalogue.js";
+import { healthcheckCommand, secretFilePath } from "../../container-conventions.js";
+import { envValues, httpOf, isLongRunning, secretEntries, type DeployContext } from "../../descriptor.js";
+import type { Deployment } from "../../deployments.js";
 import { containerHardening } from "../../hardening.js";
 import type { ServiceSecretKey } from "../../../stacks/secrets.js";
 import type { DockerHost } from "./docker-host.js";
 import { createHardenedContainer } from "./hardened-container.js";
 
 export interface DockerServiceArgs {
-  definition: ServiceDefinition;
+  deployment: Deployment;
   /** Container name prefix, e.g. `qm-dev`. */
   namePrefix: string;
   image: pulumi.Input<string>;
-  context: ServiceContext;
-  /** Every service secret of the stack; the service receives only those its entry names. */
+  context: DeployContext;
+  /** Every service secret of the stack; the service receives only those its runtime names. */
   secrets: Record<ServiceSecretKey, pulumi.Input<string>>;
   networkName: pulumi.Input<string>;
   /** Host port for the service's HTTP port, on 127.0.0.1 only; unset: not published. */
@@ -36,30 +40,33 @@ export class DockerService extends pulumi.ComponentResource {
 
   constructor(name: string, args: DockerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("quantmind:docker:Service", name, {}, opts);
-    const { definition: def } = args;
-    const secretEntries = Object.entries(def.secrets);
+    const { deployment, deployment: { runtime } } = args;
+    const http = httpOf(runtime.shape);
+    const longRunning = isLongRunning(runtime.shape);
+    const volumes = runtime.volumes ?? [];
+    const secrets = secretEntries(runtime);
     const { container, started } = createHardenedContainer(
       `${name}-container`,
       {
-        containerName: `${args.namePrefix}-${def.name}`,
+        containerName: `${args.namePrefix}-${deployment.name}`,
         image: args.image,
         seederImage: args.image,
-        command: def.command,
-        hardening: containerHardening({ ...def.limits, tmpfsPaths: def.tmpfsPaths }),
+        command: runtime.command,
+        hardening: containerHardening({ ...runtime.limits, tmpfsPaths: runtime.tmpfsPaths }),
         env: {
-          ...def.env(args.context),
-          ...Object.fromEntries(secretEntries.map(([variable]) => [`${variable}_FILE`, secretFilePath(variable)])),
+          ...envValues(runtime.env(args.context)),
+          ...Object.fromEntries(secrets.map(([variable]) => [`${variable}_FILE`, secretFilePath(variable)])),
         },
-        secretFiles: Object.fromEntries(secretEntries.map(([variable, key]) => [variable, args.secrets[key]])),
+        secretFiles: Object.fromEntries(secrets.map(([variable, key]) => [variable, args.secrets[key]])),
         networkName: args.networkName,
-        volumes: Object.fromEntries((def.volumes ?? []).filter((v) => v.owner === "own").map((v) => [v.role, v.path])),
-        sharedVolumes: (def.volumes ?? [])
+        volumes: Object.fromEntries(volumes.filter((v) => v.owner === "own").map((v) => [v.role, v.path])),
+        sharedVolumes: volumes
           .filter((v) => v.owner !== "own")
           .map((v) => ({ volumeName: `${args.namePrefix}-${v.owner}-${v.role}`, containerPath: v.path, readOnly: v.readOnly })),
-        aliases: [def.name],
-        ...(def.port !== undefined && args.hostPort !== undefined && { publish: { containerPort: def.port, hostPort: args.hostPort } }),
-        ...(def.lifecycle === "daemon" && def.port !== undefined && { healthcheck: healthcheckCommand(def.port) }),
-        lifecycle: def.lifecycle,
+        aliases: [deployment.name],
+        ...(http && args.hostPort !== undefined && { publish: { containerPort: http.port, hostPort: args.hostPort } }),
+        ...(longRunning && http && { healthcheck: healthcheckCommand(http.port, http.healthPath) }),
+        lifecycle: longRunning ? "daemon" : "job",
         host: args.host,
         dependsOn: args.dependsOn,
       },
@@ -67,7 +74,7 @@ export class DockerService extends pulumi.ComponentResource {
     );
     this.containerName = container.name;
     this.ready = started;
-    if (def.port !== undefined && args.hostPort !== undefined) {
+    if (http && args.hostPort !== undefined) {
       this.hostPort = args.hostPort;
       this.localUrl = pulumi.output(`http://127.0.0.1:${args.hostPort}`);
     }

@@ -9,19 +9,16 @@
  * may override environment variables (the tests use the embedded store, for lack of Qdrant).
  */
 import type { BackendDefinition } from "../../../infra/backends.js";
-import {
-  HEALTHCHECK_TIMING,
-  healthcheckCommand,
-  SECRETS_DIR,
-  secretFilePath,
-  type ServiceContext,
-  type ServiceDefinition,
-} from "../../../infra/catalogue.js";
+import { HEALTHCHECK_TIMING, healthcheckCommand, SECRETS_DIR, secretFilePath } from "../../../infra/container-conventions.js";
+import { envValues, httpOf, isLongRunning, type DeployContext, type Runtime } from "../../../infra/descriptor.js";
 import { containerHardening, dockerRunHardeningFlags, type ContainerHardening } from "../../../infra/hardening.js";
 import { runLabels, type ContainerRun } from "./run.js";
 
+/** A service's runtime on the Docker targets, with its name. */
+export type ContainerService = Runtime & { name: string };
+
 /** The hardening the Docker targets give a catalogue service. */
-export function serviceHardening(service: ServiceDefinition): ContainerHardening {
+export function serviceHardening(service: ContainerService): ContainerHardening {
   return containerHardening({ ...service.limits, tmpfsPaths: service.tmpfsPaths });
 }
 
@@ -66,8 +63,8 @@ export interface ServiceSpec {
   run: ContainerRun;
   /** Container name. */
   name: string;
-  service: ServiceDefinition;
-  context: ServiceContext;
+  service: ContainerService;
+  context: DeployContext;
   /** Environment overrides on top of the catalogue's; `undefined` removes a variable. */
   env?: Record<string, string | undefined>;
   /** Volume holding the service's secret files; required when the service has secrets. */
@@ -81,16 +78,17 @@ export interface ServiceSpec {
 export function serviceCreateArgs(spec: ServiceSpec): string[] {
   const { service } = spec;
   const secretVariables = Object.keys(service.secrets);
+  const http = httpOf(service.shape);
   if (secretVariables.length > 0 && spec.secretsVolume === undefined) {
     throw new Error(`${service.name} has secrets (${secretVariables.join(", ")}): pass the volume holding them`);
   }
-  if (service.port !== undefined && spec.port === undefined) throw new Error(`${service.name} listens on a port: pass one`);
+  if (http !== undefined && spec.port === undefined) throw new Error(`${service.name} listens on a port: pass one`);
   const env: Record<string, string | undefined> = {
-    ...service.env(spec.context),
+    ...envValues(service.env(spec.context)),
     ...Object.fromEntries(secretVariables.map((variable) => [`${variable}_FILE`, secretFilePath(variable)])),
     ...spec.env,
   };
-  const isProbed = service.lifecycle === "daemon" && service.port !== undefined;
+  const isProbed = isLongRunning(service.shape) && http !== undefined;
   return [
     "create", "--name", spec.name, ...runLabels(spec.run),
     "--network", "host",
@@ -99,9 +97,9 @@ export function serviceCreateArgs(spec: ServiceSpec): string[] {
     ...(spec.mounts ?? []).flatMap((mount) => ["-v", mount]),
     ...Object.entries(env).flatMap(([name, value]) => (value === undefined ? [] : ["-e", `${name}=${value}`])),
     // A job has no port to probe; the image's HEALTHCHECK would only mark it unhealthy.
-    ...(isProbed ? healthcheckFlags(healthcheckCommand(spec.port!)) : ["--no-healthcheck"]),
+    ...(isProbed ? healthcheckFlags(healthcheckCommand(spec.port!, http.healthPath)) : ["--no-healthcheck"]),
     spec.run.image,
-    ...(service.port !== undefined ? onHostNetwork(service.command, spec.port!) : service.command),
+    ...(http !== undefined ? onHostNetwork(service.command, spec.port!) : service.command),
   ];
 }
 

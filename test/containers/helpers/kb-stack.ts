@@ -9,8 +9,9 @@
  */
 import { randomBytes } from "node:crypto";
 import path from "node:path";
-import { SERVICE_CATALOGUE, type ServiceContext, type ServiceDefinition } from "../../../infra/catalogue.js";
-import { serviceCreateArgs, serviceHardening } from "./container-args.js";
+import { SERVICE_CATALOGUE } from "../../../infra/catalogue.js";
+import { mcpOf, runtimeOn, secretEntries, type DeployContext } from "../../../infra/descriptor.js";
+import { serviceCreateArgs, serviceHardening, type ContainerService } from "./container-args.js";
 import { containerLogs, createContainer, removeContainers, startContainer, waitForExit, waitForHealthy } from "./containers.js";
 import { docker } from "./docker-cli.js";
 import { freePort } from "./free-port.js";
@@ -23,7 +24,8 @@ export const KB_DATA_DIR = "/var/lib/quantmind";
 export const KB_ARTICLES_DIR = "/articles";
 
 /** What a target would pass; QDRANT_URL is then unset for the embedded store. */
-export const TEST_CONTEXT: ServiceContext = {
+export const TEST_CONTEXT: DeployContext = {
+  target: "local",
   qdrantUrl: "http://qdrant:6333",
   redisUrl: "redis://redis:6379",
   logLevel: "info",
@@ -31,10 +33,12 @@ export const TEST_CONTEXT: ServiceContext = {
   backup: { redisSchedule: "0 * * * *", qdrantSchedule: "15 * * * *", keepHourly: 24, keepDaily: 7, keepWeekly: 4 },
 };
 
-export function catalogueEntry(name: string): ServiceDefinition {
+/** A catalogue service as the local target runs it. */
+export function catalogueEntry(name: string): ContainerService {
   const entry = SERVICE_CATALOGUE.find((s) => s.name === name);
-  if (!entry) throw new Error(`no ${name} in SERVICE_CATALOGUE`);
-  return entry;
+  const runtime = entry && runtimeOn(entry, "local");
+  if (!runtime) throw new Error(`no ${name} on the local target in SERVICE_CATALOGUE`);
+  return { ...runtime, name };
 }
 
 export interface KbStack {
@@ -58,9 +62,9 @@ export async function startKbStack(run: ContainerRun, options: KbStackOptions = 
   const categories = options.categories ?? ["risk-management"];
   // One value per stack secret, as `pulumi config set --secret` would hold it.
   const stackSecrets = new Map<string, string>();
-  const secretFiles = (service: ServiceDefinition) =>
+  const secretFiles = (service: ContainerService) =>
     Object.fromEntries(
-      Object.entries(service.secrets).map(([variable, key]) => {
+      secretEntries(service).map(([variable, key]) => {
         if (!stackSecrets.has(key)) stackSecrets.set(key, randomBytes(24).toString("base64url"));
         return [variable, stackSecrets.get(key)!];
       }),
@@ -80,7 +84,7 @@ export async function startKbStack(run: ContainerRun, options: KbStackOptions = 
       `${dataVolume}:${KB_DATA_DIR}`,
       ...categories.map((c) => `${path.join(REPO_ROOT, "data", "articles", c)}:${KB_ARTICLES_DIR}/${c}:ro`),
     ];
-    const launch = async (service: ServiceDefinition, port?: number) => {
+    const launch = async (service: ContainerService, port?: number) => {
       const name = resourceName(run, service.name);
       const secretsVolume = await createSecretsVolume(run, {
         role: `${service.name}-secrets`,
@@ -103,7 +107,7 @@ export async function startKbStack(run: ContainerRun, options: KbStackOptions = 
     const port = await freePort();
     const mcp = await launch(catalogueEntry("kb-mcp"), port);
     const secondsToHealthy = await waitForHealthy(mcp.name);
-    const apiKey = stackSecrets.get(catalogueEntry("kb-mcp").mcp!.apiKeySecret)!;
+    const apiKey = stackSecrets.get(mcpOf(catalogueEntry("kb-mcp").shape)!.apiKeySecret)!;
     return {
       apiKey,
       port,

@@ -11,7 +11,7 @@
  * at /run/secrets, receiving the archive at `/` exactly as `uploads` sends it (owner = the
  * service's uid:gid, mode 0400). The service then mounts the volume read-only.
  */
-import { SECRETS_DIR } from "../../../infra/catalogue.js";
+import { SECRETS_DIR } from "../../../infra/container-conventions.js";
 import { docker } from "./docker-cli.js";
 import { createVolume, resourceName, runLabels, type ContainerRun } from "./run.js";
 import { createTar } from "./tar.js";

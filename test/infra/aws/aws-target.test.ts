@@ -4,7 +4,9 @@
  * logs, scaling and the QuantConnect Lambda's API.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { KB_MCP_PORT, LAMBDA_SERVICES, SCHEDULED_TASK_SERVICES, SERVICE_CATALOGUE } from "../../../infra/catalogue.js";
+import { SERVICE_CATALOGUE } from "../../../infra/catalogue.js";
+import { runtimeOn, type Runtime } from "../../../infra/descriptor.js";
+import { KB_MCP_PORT } from "../../../services/kb/deploy.js";
 import { QDRANT, QDRANT_HTTP_PORT, REDIS_PORT } from "../../../infra/backends.js";
 import { SERVICE_USER } from "../../../infra/hardening.js";
 import {
@@ -18,8 +20,13 @@ import {
 } from "../../helpers/pulumi-mocks.js";
 import { evaluateProdStack, TEST_CERTIFICATE_ARN, type ProdStackRun } from "./prod-stack.js";
 
-/** The catalogue entries that run on Fargate (qc-mcp is the Lambda on aws). */
-const FARGATE_CATALOGUE = SERVICE_CATALOGUE.filter((definition) => !LAMBDA_SERVICES.has(definition.name) && !SCHEDULED_TASK_SERVICES.has(definition.name));
+/** The catalogue's aws runtimes that run on Fargate by shape (qc-mcp is a Lambda and backup a scheduled task on aws). */
+const FARGATE_CATALOGUE = SERVICE_CATALOGUE.flatMap((descriptor) => {
+  const runtime = runtimeOn(descriptor, "aws");
+  return runtime && ["mcp", "daemon", "job", "queue-worker"].includes(runtime.shape.kind) ? [{ name: descriptor.name, ...(runtime as Runtime) }] : [];
+});
+/** A service's runtime on aws. */
+const awsRuntime = (name: string): Runtime => runtimeOn(SERVICE_CATALOGUE.find((d) => d.name === name)!, "aws")!;
 
 const T = {
   taskDefinition: "aws:ecs/taskDefinition:TaskDefinition",
@@ -75,10 +82,12 @@ describe("aws target, prod stack as written", () => {
 
   it("creates each component and the resources they stand for", () => {
     const count = (type: string) => ofType(type).length;
-    for (const component of ["Network", "ImageRepository", "Secrets", "Redis", "Qdrant", "LoadBalancer", "Alarms", "QcLambda", "JobTrigger"]) {
+    for (const component of ["Network", "ImageRepository", "Secrets", "Redis", "Qdrant", "LoadBalancer", "Alarms", "McpLambda", "JobTrigger", "ScheduledTask", "Backups"]) {
       expect(count(`quantmind:aws:${component}`), component).toBe(1);
     }
     expect(count("quantmind:aws:Service")).toBe(FARGATE_CATALOGUE.length);
+    // One component builds every task definition: the services', Qdrant's and the scheduled backup's.
+    expect(count("quantmind:aws:FargateTask")).toBe(count(T.taskDefinition));
     expect(count("aws:ec2/vpc:Vpc")).toBe(1);
     expect(count("aws:ec2/subnet:Subnet")).toBe(4);
     expect(count("aws:ec2/natGateway:NatGateway")).toBe(2);
@@ -146,7 +155,7 @@ describe("aws target, prod stack as written", () => {
     });
 
     it("runs the image this deploy built, by digest, with the catalogue's command and health check", () => {
-      const kb = SERVICE_CATALOGUE.find((d) => d.name === "kb-mcp")!;
+      const kb = awsRuntime("kb-mcp");
       const c = container("kb-mcp") as Container & { command: string[] };
       expect(c.image).toMatch(/^123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/.+@sha256:[0-9a-f]{64}$/);
       expect(c.command).toEqual([...kb.command]);
@@ -180,7 +189,7 @@ describe("aws target, prod stack as written", () => {
     });
 
     it("reach each task by reference to its own secrets' current versions, never as environment", () => {
-      const kb = SERVICE_CATALOGUE.find((d) => d.name === "kb-mcp")!;
+      const kb = awsRuntime("kb-mcp") as Runtime & { secrets: Record<string, string> };
       const c = container("kb-mcp");
       expect(c.secrets?.map((s) => s.name).sort()).toEqual(Object.keys(kb.secrets).sort());
       for (const s of c.secrets ?? []) expect(s.valueFrom).toMatch(new RegExp(`^${secretArn(kb.secrets[s.name]!)}:::v-[0-9a-f]+$`));

@@ -1,32 +1,40 @@
 /**
- * A new service is one catalogue entry, on aws too: a stateless MCP daemon that uses Redis gets
+ * A new service is one descriptor, on aws too: a stateless MCP daemon that uses Redis gets
  * its task definition, service, route, autoscaling, alarms, Secrets Manager secret and MCP
  * endpoint with no change to the target. The same evaluation exercises the optional settings
  * Pulumi.prod.yaml leaves at their defaults.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { SERVICE_CATALOGUE, type ServiceDefinition } from "../../../infra/catalogue.js";
+import { SERVICE_CATALOGUE } from "../../../infra/catalogue.js";
+import { defineService, type Runtime } from "../../../infra/descriptor.js";
+import { qcMcpDeploy } from "../../../services/qc/deploy.js";
 import { reveal, secretOccurrences, valueOf, type RecordedResource } from "../../helpers/pulumi-mocks.js";
 import { evaluateProdStack, type ProdStackRun } from "./prod-stack.js";
 
-const SIGNALS: ServiceDefinition = {
+const SIGNALS = defineService<"REDIS_URL" | "REDIS_PASSWORD" | "MCP_API_KEY" | "LOG_LEVEL">({
   name: "signals-mcp",
   description: "a test MCP service on Redis",
-  command: ["serve", "signals", "--transport", "http", "--host", "0.0.0.0", "--port", "8010"],
-  lifecycle: "daemon",
-  port: 8010,
-  mcp: { clientName: "quantmind-signals", apiKeySecret: "kbMcpApiKey" },
-  env: (c) => ({ REDIS_URL: c.redisUrl, LOG_LEVEL: c.logLevel }),
-  secrets: { REDIS_PASSWORD: "redisPassword", MCP_API_KEY: "kbMcpApiKey" },
-  tmpfsPaths: ["/tmp"],
-  limits: { memoryMb: 512, cpus: 0.5, pidsLimit: 128 },
-  backends: ["redis"],
-  after: [],
-  stateless: true,
-};
+  targets: ["local", "vps", "aws"],
+  run: {
+    shape: { kind: "mcp", port: 8010, mcp: { clientName: "quantmind-signals", apiKeySecret: "kbMcpApiKey" } },
+    command: ["serve", "signals", "--transport", "http", "--host", "0.0.0.0", "--port", "8010"],
+    env: (c) => ({ REDIS_URL: c.redisUrl, LOG_LEVEL: c.logLevel }),
+    secrets: { REDIS_PASSWORD: "redisPassword", MCP_API_KEY: "kbMcpApiKey" },
+    tmpfsPaths: ["/tmp"],
+    limits: { memoryMb: 512, cpus: 0.5, pidsLimit: 128 },
+    backends: ["redis"],
+    stateless: true,
+    scaling: { signal: "cpu" },
+  },
+  parse: (env) => env,
+});
 
-/** A qc-mcp entry as the local and vps targets will run it: on aws it is the Lambda instead. */
-const QC_CONTAINER: ServiceDefinition = { ...SIGNALS, name: "qc-mcp", command: ["serve", "qc"], port: 8001, mcp: { clientName: "quantmind-qc-custom", apiKeySecret: "qcMcpApiKey" }, backends: [], secrets: {} };
+/** qc-mcp with another client name: an MCP container on local and vps, the Lambda on aws. */
+const lambdaRuntime = qcMcpDeploy.runOn!.aws! as Runtime;
+const QC_CONTAINER = {
+  ...qcMcpDeploy,
+  runOn: { aws: { ...lambdaRuntime, shape: { ...lambdaRuntime.shape, mcp: { clientName: "quantmind-qc-custom", apiKeySecret: "qcMcpApiKey" } } } as Runtime },
+};
 
 let stack: ProdStackRun;
 const input = <V = unknown>(r: RecordedResource, key: string) => reveal(r.inputs[key]) as V;
@@ -47,7 +55,7 @@ describe("a new catalogue entry on aws", () => {
   it("gets a Fargate service with its command, limits, Redis URL and secrets by reference", () => {
     const td = stack.run.named("aws:ecs/taskDefinition:TaskDefinition", "qm-prod-signals-mcp-task");
     const [c] = JSON.parse(input<string>(td, "containerDefinitions")) as { command: string[]; environment: { name: string; value: string }[]; secrets: { name: string; valueFrom: string }[]; memory: number }[];
-    expect(c!.command).toEqual(SIGNALS.command);
+    expect(c!.command).toEqual(SIGNALS.run.command);
     expect(c!.memory).toBe(512);
     expect(input(td, "cpu")).toBe("512");
     expect(Object.fromEntries(c!.environment.map((e) => [e.name, e.value]))["REDIS_URL"]).toBe("rediss://qm-prod-redis-group.cache.amazonaws.com:6379");

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import type { ServiceDefinition } from "../../../infra/catalogue.js";
+import type { AnyServiceDescriptor } from "../../../infra/descriptor.js";
 import type { AwsDeployedTarget } from "../../../infra/targets/aws.js";
 import type { AwsStackConfig } from "../../../stacks/schema.js";
 import { installPulumiMocks, settled, type PulumiMockOptions, type PulumiMockRun } from "../../helpers/pulumi-mocks.js";
@@ -25,7 +25,7 @@ export type TestSecretKey = keyof typeof TEST_SECRETS;
 
 export const TEST_CERTIFICATE_ARN = "arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b";
 
-/** What a handler bundle looks like to Pulumi; the real one comes from scripts/build-qc-lambda.ts. */
+/** What a handler bundle looks like to Pulumi; the real one comes from the descriptor's bundler (scripts/build-qc-lambda.ts for qc-mcp). */
 export function tinyLambdaArchive(): pulumi.asset.Archive {
   return new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset("exports.handler = async () => ({ statusCode: 204, body: '' });\n") });
 }
@@ -48,7 +48,7 @@ export async function evaluateProdStack(
     /** Extra or changed `quantmind:` / `aws:` config. */
     config?: Record<string, string>;
     secrets?: Partial<Record<TestSecretKey, string>>;
-    catalogue?: readonly ServiceDefinition[];
+    catalogue?: readonly AnyServiceDescriptor[];
     mocks?: PulumiMockOptions;
   } = {},
 ): Promise<ProdStackRun> {
@@ -66,7 +66,7 @@ export async function evaluateProdStack(
   const config = parseStackConfig("prod", all);
   if (config.target !== "aws") throw new Error(`Pulumi.prod.yaml targets ${config.target}, expected aws`);
   const target = createAwsTarget(config, loadStackSecrets(config), {
-    qcLambdaArchive: tinyLambdaArchive(),
+    lambdaArchive: () => tinyLambdaArchive(),
     ...(options.catalogue && { catalogue: options.catalogue }),
   });
   await settled(run);

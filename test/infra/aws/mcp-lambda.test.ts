@@ -1,11 +1,13 @@
 /**
- * The QuantConnect MCP Lambda component on its own: a tiny archive stands in for the esbuild
- * bundle. Function settings, the REST API's methods and key requirement, the usage plan, IAM,
- * log retention and alarms.
+ * The MCP Lambda component on its own, with the QuantConnect MCP server's `lambda` runtime (its
+ * descriptor's secrets and sizes): a tiny archive stands in for the esbuild bundle. Function
+ * settings, the REST API's methods and key requirement, the usage plan, IAM, log retention and
+ * alarms.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { installPulumiMocks, isSecretWrapper, reveal, secretOccurrences, settled, valueOf, type PulumiMockRun, type RecordedResource } from "../../helpers/pulumi-mocks.js";
+import type { StackSecrets } from "../../../stacks/load.js";
 import { tinyLambdaArchive } from "./prod-stack.js";
 
 const CREDENTIALS = { userId: "31337001", apiToken: "qc-component-token-5e6f7a8b9c" };
@@ -22,22 +24,30 @@ const one = (type: string) => {
 
 beforeAll(async () => {
   run = await installPulumiMocks("prod", {});
-  const { QcLambda } = await import("../../../infra/components/aws/qc-lambda.js");
-  const qc = new QcLambda("qc", {
+  const { McpLambda } = await import("../../../infra/components/aws/mcp-lambda.js");
+  const { lambdaSecretRefs } = await import("../../../infra/components/aws/lambda-archive.js");
+  const { qcMcpDeploy } = await import("../../../services/qc/deploy.js");
+  const shape = qcMcpDeploy.runOn!.aws!.shape;
+  if (shape.kind !== "lambda") throw new Error("qc-mcp is a lambda on aws");
+  const secrets = { qcUserId: pulumi.secret(CREDENTIALS.userId), qcApiToken: pulumi.secret(CREDENTIALS.apiToken), qcMcpApiKey: pulumi.secret(API_KEY) } as unknown as StackSecrets;
+  const qc = new McpLambda("qc", {
+    description: qcMcpDeploy.description,
     code: tinyLambdaArchive(),
-    credentials: { userId: pulumi.secret(CREDENTIALS.userId), apiToken: pulumi.secret(CREDENTIALS.apiToken) },
-    apiKey: pulumi.secret(API_KEY),
+    handler: shape.handler,
+    memoryMb: shape.memoryMb,
+    timeoutSeconds: shape.timeoutSeconds,
+    secretRefs: lambdaSecretRefs(shape.secretRefs, secrets),
+    apiKey: secrets.qcMcpApiKey,
     secretNamePrefix: "qm-test/",
     logRetentionDays: 14,
-    logLevel: "info",
-    environment: { QC_TOOLSETS: "projects,backtests" },
+    environment: { QC_TOOLSETS: "projects,backtests", LOG_LEVEL: "info" },
     alarmTopicArn: "arn:aws:sns:eu-west-1:123456789012:alarms",
   });
   url = qc.url;
   await settled(run);
 });
 
-describe("QcLambda", () => {
+describe("McpLambda (the QuantConnect MCP server's runtime)", () => {
   it("runs the archive on nodejs22.x with 1024 MB and 30 s, logging to a group with retention", async () => {
     const fn = one("aws:lambda/function:Function");
     expect(reveal(fn.inputs)).toMatchObject({ runtime: "nodejs22.x", memorySize: 1024, timeout: 30, handler: "index.handler" });

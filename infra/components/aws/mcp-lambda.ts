@@ -1,89 +1,86 @@
 /**
- * The QuantConnect MCP server on aws: a Lambda function from a file archive (the esbuild bundle),
- * its credentials in a Secrets Manager secret it reads at run time, and a REST API in front:
- * `/mcp` with POST requiring an API key (usage plan: 100 rps, burst 200, 10,000 a day), and GET,
- * DELETE and OPTIONS passed to the Lambda too, so it answers 405 and CORS as the MCP contract
- * says. Alarms on errors and duration go to the stack's alarm topic.
+ * A `lambda` runtime on aws: an MCP server as a Lambda function from a file archive (the bundle
+ * its descriptor builds), the secrets it reads at run time stored in Secrets Manager with their
+ * ARNs in its environment, and a REST API in front: `/mcp` with POST requiring an API key (usage
+ * plan: 100 rps, burst 200, 10,000 a day), and GET, DELETE and OPTIONS passed to the function too,
+ * so it answers 405 and CORS as the MCP contract says. Alarms on errors and duration go to the
+ * stack's alarm topic. (Until descriptors, this was the QuantConnect-only `QcLambda`.)
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { storeSecret } from "./secrets.js";
 
-export const QC_LAMBDA_RUNTIME = "nodejs22.x";
-export const QC_LAMBDA_MEMORY_MB = 1024;
-export const QC_LAMBDA_TIMEOUT_SECONDS = 30;
+export const LAMBDA_RUNTIME = "nodejs22.x";
 /** The usage plan every key is on. */
-export const QC_API_LIMITS = { rateLimit: 100, burstLimit: 200, quotaPerDay: 10_000 } as const;
+export const MCP_API_LIMITS = { rateLimit: 100, burstLimit: 200, quotaPerDay: 10_000 } as const;
 
 /** Methods on `/mcp`, and whether each needs the API key. Only POST does work; the rest are answered by the function (405, CORS preflight). */
 const METHODS = { POST: true, GET: false, DELETE: false, OPTIONS: false } as const;
 
-export interface QcLambdaArgs {
+/** A secret the function reads at run time; `variable` holds its ARN. */
+export interface LambdaSecretRef {
+  variable: string;
+  /** Resource name suffix, e.g. `credentials`. */
+  id: string;
+  /** Secrets Manager name prefix after `secretNamePrefix`. */
+  namePrefix: string;
+  description: string;
+  /** The value (a secret output). */
+  value: pulumi.Input<string>;
+}
+
+export interface McpLambdaArgs {
+  /** What the function is, for descriptions (e.g. "QuantConnect API v2 MCP server"). */
+  description: string;
   /** The bundled handler (tests pass a tiny archive). */
   code: pulumi.Input<pulumi.asset.Archive>;
   /** `file.export` inside the archive; default `index.handler`. */
   handler?: string;
-  credentials: { userId: pulumi.Input<string>; apiToken: pulumi.Input<string> };
+  memoryMb: number;
+  timeoutSeconds: number;
+  secretRefs: readonly LambdaSecretRef[];
   /** The key clients send as `x-api-key` (at least 20 characters); a secret output. */
   apiKey: pulumi.Input<string>;
-  /** Prefix of the credentials secret's name, e.g. `qm-prod/`. */
+  /** Prefix of the secrets' names, e.g. `qm-prod/`. */
   secretNamePrefix: string;
   recoveryWindowInDays?: number;
   logRetentionDays: number;
-  logLevel: string;
-  /** Non-secret environment besides QC_SECRETS_ARN and LOG_LEVEL (e.g. QC_TOOLSETS). */
-  environment?: Readonly<Record<string, string>>;
+  /** Non-secret environment (the secret ARNs are added). */
+  environment: pulumi.Input<Record<string, string>>;
   /** Where the alarms go. */
   alarmTopicArn: pulumi.Input<string>;
   /** API stage name: part of the URL; default `v1`. */
   stageName?: string;
 }
 
-export class QcLambda extends pulumi.ComponentResource {
+export class McpLambda extends pulumi.ComponentResource {
   /** `https://<api>.execute-api.<region>.amazonaws.com/<stage>/mcp`: what clients use, with `x-api-key`. */
   readonly url: pulumi.Output<string>;
   readonly functionName: pulumi.Output<string>;
   readonly restApiId: pulumi.Output<string>;
-  readonly credentialsSecretArn: pulumi.Output<string>;
-  readonly apiKeySecretArn: pulumi.Output<string>;
+  /** The stored secrets' ARNs by their variable. */
+  readonly secretArns: Readonly<Record<string, pulumi.Output<string>>>;
 
-  constructor(name: string, args: QcLambdaArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("quantmind:aws:QcLambda", name, {}, opts);
+  constructor(name: string, args: McpLambdaArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("quantmind:aws:McpLambda", name, {}, { ...opts, aliases: [...(opts?.aliases ?? []), { type: "quantmind:aws:QcLambda" }] });
     const parent = { parent: this };
 
-    // One JSON secret, as the function expects ({userId, apiToken}); it re-reads it after a TTL,
-    // so a rotated token reaches it without a redeploy. Built from secret outputs, it stays one.
-    const credentials = storeSecret(
-      `${name}-credentials`,
-      {
-        namePrefix: `${args.secretNamePrefix}qc-credentials-`,
-        value: pulumi.secret(pulumi.jsonStringify({ userId: args.credentials.userId, apiToken: args.credentials.apiToken })),
-        recoveryWindowInDays: args.recoveryWindowInDays ?? 30,
-        description: "QuantConnect credentials for the QuantConnect MCP Lambda: {userId, apiToken}",
-      },
-      this,
-    );
-
-    // The key clients send, for the handler's own check behind API Gateway's (defence in depth):
-    // by reference, like the credentials, since Lambda environment is readable in plain text
-    // with lambda:GetFunctionConfiguration.
-    const clientKey = storeSecret(
-      `${name}-client-key`,
-      {
-        namePrefix: `${args.secretNamePrefix}qc-mcp-api-key-`,
-        value: args.apiKey,
-        recoveryWindowInDays: args.recoveryWindowInDays ?? 30,
-        description: "the API key QuantConnect MCP clients send (x-api-key)",
-      },
-      this,
-    );
+    // Built from secret outputs, each value stays one.
+    const stored = args.secretRefs.map((ref) => ({
+      variable: ref.variable,
+      secret: storeSecret(
+        `${name}-${ref.id}`,
+        { namePrefix: `${args.secretNamePrefix}${ref.namePrefix}`, value: ref.value, recoveryWindowInDays: args.recoveryWindowInDays ?? 30, description: ref.description },
+        this,
+      ),
+    }));
 
     const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: `/quantmind/${name}`, retentionInDays: args.logRetentionDays }, parent);
     const role = new aws.iam.Role(
       `${name}-role`,
       {
         assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
-        description: "the QuantConnect MCP Lambda runs as this",
+        description: `the ${name} Lambda runs as this`,
       },
       parent,
     );
@@ -95,7 +92,7 @@ export class QcLambda extends pulumi.ComponentResource {
           Version: "2012-10-17",
           Statement: [
             { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroup.arn}:*` },
-            { Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [credentials.arn, clientKey.arn] },
+            ...(stored.length > 0 ? [{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: stored.map((s) => s.secret.arn) }] : []),
           ],
         }),
       },
@@ -105,23 +102,19 @@ export class QcLambda extends pulumi.ComponentResource {
     const fn = new aws.lambda.Function(
       `${name}-function`,
       {
-        description: "QuantConnect MCP server (Streamable HTTP behind API Gateway)",
-        runtime: QC_LAMBDA_RUNTIME,
+        description: `${args.description} (Streamable HTTP behind API Gateway)`,
+        runtime: LAMBDA_RUNTIME,
         // Bundled JavaScript with no native modules runs on either architecture; arm64 costs less per GB-second.
         architectures: ["arm64"],
         handler: args.handler ?? "index.handler",
         code: args.code,
-        memorySize: QC_LAMBDA_MEMORY_MB,
-        timeout: QC_LAMBDA_TIMEOUT_SECONDS,
+        memorySize: args.memoryMb,
+        timeout: args.timeoutSeconds,
         role: role.arn,
         environment: {
-          variables: {
-            ...args.environment,
-            LOG_LEVEL: args.logLevel,
-            QC_SECRETS_ARN: credentials.arn,
-            // The handler reads the clients' key from this secret when it starts.
-            MCP_API_KEY_ARN: clientKey.arn,
-          },
+          variables: pulumi
+            .all([pulumi.output(args.environment), pulumi.all(stored.map((s) => s.secret.arn))])
+            .apply(([env, arns]) => ({ ...env, ...Object.fromEntries(stored.map((s, i) => [s.variable, arns[i]!])) })),
         },
         loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
       },
@@ -130,7 +123,7 @@ export class QcLambda extends pulumi.ComponentResource {
 
     const api = new aws.apigateway.RestApi(
       `${name}-api`,
-      { description: "QuantConnect MCP", endpointConfiguration: { types: "REGIONAL" }, apiKeySource: "HEADER" },
+      { description: args.description, endpointConfiguration: { types: "REGIONAL" }, apiKeySource: "HEADER" },
       parent,
     );
     const resource = new aws.apigateway.Resource(`${name}-mcp`, { restApi: api.id, parentId: api.rootResourceId, pathPart: "mcp" }, parent);
@@ -175,20 +168,20 @@ export class QcLambda extends pulumi.ComponentResource {
     const plan = new aws.apigateway.UsagePlan(
       `${name}-plan`,
       {
-        description: "QuantConnect MCP clients",
+        description: `${args.description}: MCP clients`,
         apiStages: [{ apiId: api.id, stage: stage.stageName }],
-        throttleSettings: { rateLimit: QC_API_LIMITS.rateLimit, burstLimit: QC_API_LIMITS.burstLimit },
-        quotaSettings: { limit: QC_API_LIMITS.quotaPerDay, period: "DAY" },
+        throttleSettings: { rateLimit: MCP_API_LIMITS.rateLimit, burstLimit: MCP_API_LIMITS.burstLimit },
+        quotaSettings: { limit: MCP_API_LIMITS.quotaPerDay, period: "DAY" },
       },
       parent,
     );
-    const key = new aws.apigateway.ApiKey(`${name}-key`, { description: "QuantConnect MCP clients (x-api-key)", enabled: true, value: pulumi.secret(args.apiKey) }, parent);
+    const key = new aws.apigateway.ApiKey(`${name}-key`, { description: `${args.description}: MCP clients (x-api-key)`, enabled: true, value: pulumi.secret(args.apiKey) }, parent);
     new aws.apigateway.UsagePlanKey(`${name}-plan-key`, { keyId: key.id, keyType: "API_KEY", usagePlanId: plan.id }, parent);
 
     new aws.cloudwatch.MetricAlarm(
       `${name}-errors`,
       {
-        alarmDescription: "the QuantConnect MCP Lambda failed 5 times or more in 5 minutes",
+        alarmDescription: `the ${name} Lambda failed 5 times or more in 5 minutes`,
         namespace: "AWS/Lambda",
         metricName: "Errors",
         dimensions: { FunctionName: fn.name },
@@ -207,7 +200,7 @@ export class QcLambda extends pulumi.ComponentResource {
       `${name}-duration`,
       {
         // API Gateway gives up at 29 s: a p99 near that means clients are seeing timeouts.
-        alarmDescription: "the QuantConnect MCP Lambda's p99 duration exceeded 25 s in two 5-minute periods",
+        alarmDescription: `the ${name} Lambda's p99 duration exceeded 25 s in two 5-minute periods`,
         namespace: "AWS/Lambda",
         metricName: "Duration",
         dimensions: { FunctionName: fn.name },
@@ -226,8 +219,7 @@ export class QcLambda extends pulumi.ComponentResource {
     this.url = pulumi.interpolate`${stage.invokeUrl}/mcp`;
     this.functionName = fn.name;
     this.restApiId = api.id;
-    this.credentialsSecretArn = credentials.arn;
-    this.apiKeySecretArn = clientKey.arn;
-    this.registerOutputs({ url: this.url, functionName: this.functionName, restApiId: this.restApiId, credentialsSecretArn: this.credentialsSecretArn, apiKeySecretArn: this.apiKeySecretArn });
+    this.secretArns = Object.fromEntries(stored.map((s) => [s.variable, s.secret.arn]));
+    this.registerOutputs({ url: this.url, functionName: this.functionName, restApiId: this.restApiId });
   }
 }
