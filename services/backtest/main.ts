@@ -44,9 +44,7 @@ export interface RuntimeOverrides {
 export function createBacktestRuntime(env: BacktestEnv, logger: Logger, datasets: DatasetCatalog, overrides: RuntimeOverrides = {}): BacktestRuntime {
   for (const name of BACKTEST_SECRETS) registerSecret(env[name]);
   const redisUrl = env.REDIS_URL;
-  const store: BacktestStore = redisUrl
-    ? new RedisBacktestStore(new Redis(redisUrl, { ...(env.REDIS_PASSWORD !== undefined && { password: env.REDIS_PASSWORD }), maxRetriesPerRequest: 3 }))
-    : new MemoryBacktestStore();
+  const store: BacktestStore = redisUrl ? new RedisBacktestStore(redisClient(redisUrl, env.REDIS_PASSWORD, logger)) : new MemoryBacktestStore();
   const queue: JobQueue = redisUrl
     ? new BullmqQueue({
         url: redisUrl,
@@ -84,6 +82,18 @@ export function createBacktestRuntime(env: BacktestEnv, logger: Logger, datasets
       await store.close();
     },
   };
+}
+
+/** A client that reconnects on its own; each distinct connection error is logged once, not per retry. */
+function redisClient(url: string, password: string | undefined, logger: Logger): Redis {
+  const client = new Redis(url, { ...(password !== undefined && { password }), maxRetriesPerRequest: 3 });
+  let last = "";
+  client.on("error", (error: Error) => {
+    if (error.message !== last) logger.warn({ err: error }, "Redis connection error (reconnecting)");
+    last = error.message;
+  });
+  client.on("ready", () => (last = ""));
+  return client;
 }
 
 export async function serveBacktestStdio(runtime: BacktestRuntime): Promise<void> {
