@@ -15,6 +15,7 @@ import { registerStartCommand, type StartPart } from "./shared/cli/start-command
 import { kbStartPart, registerKbCommands } from "./kb/cli/commands.js";
 import { registerQcCommands } from "./qc/cli/commands.js";
 import { registerBackupCommands } from "./backup/cli/commands.js";
+import { backtestStartPart, registerBacktestCommands } from "./backtest/cli/commands.js";
 
 const program = new Command("quantmind")
   .description("QuantMind services: knowledge base, backtests, strategy agent, QuantConnect MCP")
@@ -23,9 +24,10 @@ const program = new Command("quantmind")
 registerKbCommands(program);
 registerQcCommands(program);
 registerBackupCommands(program);
+registerBacktestCommands(program);
 
 /** What `quantmind start` (`npm start`) brings up, in this order; stopped in reverse. */
-const START_PARTS: StartPart[] = [kbStartPart];
+const START_PARTS: StartPart[] = [kbStartPart, backtestStartPart];
 registerStartCommand(program, START_PARTS);
 
 await runCli(program);
