@@ -79,6 +79,13 @@ export class DataUnsupportedError extends BacktestError {
   }
 }
 
+/** The configuration does not fit the dataset: a timeframe other than the file's, or a remote source without symbol or range. */
+export class DataRequestError extends BacktestError {
+  constructor(message: string) {
+    super("DAT_INVALID_REQUEST", message);
+  }
+}
+
 // ---- RUN: the strategy's output --------------------------------------------------------------
 
 /** The strategy's targets cannot be traded: wrong length, infinite, or a size the sizing mode forbids. */
