@@ -1,6 +1,6 @@
 /** Reads one article from disk through the path guard; shared by the tool and the resources. */
-import { readFile } from "node:fs/promises";
-import { resolveArticlePath } from "./article-path.js";
+import type { FileHandle } from "node:fs/promises";
+import { openArticle } from "./article-path.js";
 import { parseArticle } from "./articles.js";
 import { ArticleUnreadableError } from "./errors.js";
 
@@ -19,11 +19,7 @@ export interface ArticleContent {
 export const MAX_ARTICLE_BYTES = 2 * 1024 * 1024;
 
 export async function readArticle(articlesRoot: string, requested: string): Promise<ArticleContent> {
-  const { file, bytes: size } = await resolveArticlePath(articlesRoot, requested);
-  if (size > MAX_ARTICLE_BYTES) {
-    throw new ArticleUnreadableError("ARTICLE_TOO_LARGE", `article is ${size} bytes, over the ${MAX_ARTICLE_BYTES}-byte limit`);
-  }
-  const parsed = parseArticle(requested, await readFile(file));
+  const parsed = parseArticle(requested, await readArticleBytes(articlesRoot, requested));
   if (!parsed.ok) throw new ArticleUnreadableError("ARTICLE_MALFORMED", `article cannot be read: ${parsed.reason}`);
   const { article } = parsed;
   return {
@@ -35,4 +31,35 @@ export async function readArticle(articlesRoot: string, requested: string): Prom
     ...(article.scrapedAt !== undefined && { scraped_at: article.scrapedAt }),
     content: article.body,
   };
+}
+
+/** The article's bytes, read from the descriptor the guard checked; refused over MAX_ARTICLE_BYTES. */
+export async function readArticleBytes(articlesRoot: string, requested: string): Promise<Buffer> {
+  const { handle, bytes: size } = await openArticle(articlesRoot, requested);
+  try {
+    if (size > MAX_ARTICLE_BYTES) throw tooLarge(size);
+    // One byte more than measured tells whether it grew since; only then is the full bound read.
+    let bytes = await readUpTo(handle, size + 1);
+    if (bytes.length > size) bytes = await readUpTo(handle, MAX_ARTICLE_BYTES + 1);
+    // The file may have grown since it was measured.
+    if (bytes.length > MAX_ARTICLE_BYTES) throw tooLarge(bytes.length);
+    return bytes;
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readUpTo(handle: FileHandle, limit: number): Promise<Buffer> {
+  const buffer = Buffer.alloc(limit);
+  let filled = 0;
+  while (filled < limit) {
+    const { bytesRead } = await handle.read(buffer, filled, limit - filled, filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return buffer.subarray(0, filled);
+}
+
+function tooLarge(size: number): ArticleUnreadableError {
+  return new ArticleUnreadableError("ARTICLE_TOO_LARGE", `article is ${size} bytes or more, over the ${MAX_ARTICLE_BYTES}-byte limit`);
 }

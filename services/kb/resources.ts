@@ -1,11 +1,10 @@
 /** Each article is also an MCP resource, `kb://articles/<path>`, served as Markdown. */
-import { readFile } from "node:fs/promises";
-import path from "node:path";
 import { ResourceTemplate, type McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { toResourceError } from "../shared/mcp/resource-error.js";
 import { listArticleFiles, parseArticle } from "./articles.js";
 import type { KbDeps } from "./deps.js";
 import { PathRefusedError } from "./errors.js";
-import { readArticle } from "./read-article.js";
+import { readArticle, readArticleBytes } from "./read-article.js";
 
 export const ARTICLE_URI_PREFIX = "kb://articles/";
 
@@ -30,8 +29,13 @@ export function registerArticleResources(server: McpServer, deps: KbDeps): void 
     }),
     { title: "Knowledge-base article", description: "One MQL5 / trading article as Markdown", mimeType: "text/markdown" },
     async (uri, variables) => {
-      const article = await readArticle(deps.articlesRoot, decodePathVariable(variables.path));
-      return { contents: [{ uri: uri.href, mimeType: "text/markdown", text: `# ${article.title}\n\n${article.content}` }] };
+      try {
+        const article = await readArticle(deps.articlesRoot, decodePathVariable(variables.path));
+        return { contents: [{ uri: uri.href, mimeType: "text/markdown", text: `# ${article.title}\n\n${article.content}` }] };
+      } catch (error) {
+        // PATH_REFUSED and NOT_FOUND keep their codes on the wire, as the tools' do.
+        throw toResourceError(error, uri.href, deps.logger);
+      }
     },
   );
 }
@@ -46,7 +50,12 @@ function decodePathVariable(value: string | string[] | undefined): string {
   }
 }
 
+/** The title, read through the same guard as a read; the path itself when the file cannot be served. */
 async function articleTitle(root: string, relativePath: string): Promise<string> {
-  const parsed = parseArticle(relativePath, await readFile(path.join(root, ...relativePath.split("/"))));
-  return parsed.ok ? parsed.article.title : relativePath;
+  try {
+    const parsed = parseArticle(relativePath, await readArticleBytes(root, relativePath));
+    return parsed.ok ? parsed.article.title : relativePath;
+  } catch {
+    return relativePath;
+  }
 }

@@ -1,5 +1,6 @@
 /** The knowledge-base MCP server: registers its tools and resources, nothing else. */
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { cleanParamErrors } from "../shared/mcp/clean-param-errors.js";
 import { PACKAGE_VERSION } from "../shared/package-root.js";
 import type { KbDeps } from "./deps.js";
 import { registerArticleResources } from "./resources.js";
@@ -24,5 +25,5 @@ export function createKbServer(deps: KbDeps): McpServer {
   registerKbStatsTool(server, deps);
   registerListCategoriesTool(server, deps);
   registerArticleResources(server, deps);
-  return server;
+  return cleanParamErrors(server);
 }

@@ -5,6 +5,7 @@
  */
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import { cleanParamErrors } from "../shared/mcp/clean-param-errors.js";
 import { PACKAGE_VERSION } from "../shared/package-root.js";
 import type { QcDeps } from "./deps.js";
 import { registerQcTools } from "./register-tools.js";
@@ -32,7 +33,7 @@ export function createQcServer(deps: QcDeps, messages?: unknown): McpServer {
   if (resources && (needs === undefined || needs.resources)) registerBacktestResource(server, deps);
   // Same content as the SDK's own handler, without rebuilding sixty JSON Schemas per request.
   server.server.setRequestHandler(ListToolsRequestSchema, () => deps.listing.result());
-  return server;
+  return cleanParamErrors(server);
 }
 
 /** The tools a request calls and whether it touches resources. */
