@@ -1,6 +1,6 @@
 /**
- * Knowledge-base configuration from the environment. Every variable, its default and meaning
- * is listed in the README's environment table; keep the two in step.
+ * Knowledge-base configuration from the environment. Each variable's meaning is its zod
+ * description: `npm run docs:env` turns them into the table in docs/configuration.md.
  */
 import { availableParallelism } from "node:os";
 import path from "node:path";
@@ -17,27 +17,48 @@ export const KB_SECRETS = ["QDRANT_API_KEY", "EMBEDDINGS_API_KEY", "MCP_API_KEY"
 
 export const KbEnvSchema = z
   .object({
-    /** Where the embedded store and the generated API key live; default `.quantmind`. */
-    QM_DATA_DIR: z.string().default(".quantmind"),
-    KB_ARTICLES_DIR: z.string().default(BUNDLED_ARTICLES_DIR),
-    KB_COLLECTION: z.string().regex(COLLECTION_NAME_PATTERN, "use 1-64 letters, digits, - or _").default("mql5_articles"),
-    KB_CHUNK_TOKENS: z.coerce.number().int().min(16).max(8192).default(DEFAULT_CHUNK_TOKENS),
-    KB_CHUNK_OVERLAP: z.coerce.number().int().min(0).max(1024).default(DEFAULT_OVERLAP_TOKENS),
-    /** Unset: the embedded on-disk store. */
-    QDRANT_URL: envField.url().optional(),
-    QDRANT_API_KEY: z.string().optional(),
-    KB_EMBEDDER: z.enum(["use-lite", "openai"]).default("use-lite"),
-    /** Worker threads the index run embeds with (use-lite); default: cores, at most 4. Serving always embeds in-process. */
-    KB_EMBED_WORKERS: z.coerce.number().int().min(1).max(64).default(Math.min(availableParallelism(), 4)),
-    EMBEDDINGS_URL: envField.url().optional(),
-    EMBEDDINGS_MODEL: z.string().min(1).optional(),
-    EMBEDDINGS_API_KEY: z.string().optional(),
-    EMBEDDINGS_DIMENSION: z.coerce.number().int().min(1).max(65536).optional(),
-    MCP_HOST: z.string().default("127.0.0.1"),
-    MCP_PORT: envField.port(8000),
-    /** Unset: a key generated into `<QM_DATA_DIR>/api-key`. */
-    MCP_API_KEY: z.string().min(16, "must be at least 16 characters").optional(),
-    /** Comma-separated origins, or `*`. */
+    QM_DATA_DIR: z.string().default(".quantmind").describe("The embedded vector store (`kb/`), the generated API key, client configs"),
+    KB_ARTICLES_DIR: z
+      .string()
+      .default(BUNDLED_ARTICLES_DIR)
+      .meta({ description: "Articles root", docDefault: "`data/articles` (the bundled sample corpus)" }),
+    KB_COLLECTION: z
+      .string()
+      .regex(COLLECTION_NAME_PATTERN, "use 1-64 letters, digits, - or _")
+      .default("mql5_articles")
+      .describe("Collection name (1-64 letters, digits, `-`, `_`)"),
+    KB_CHUNK_TOKENS: z.coerce.number().int().min(16).max(8192).default(DEFAULT_CHUNK_TOKENS).describe("Chunk size in the embedder's tokens (capped at its window)"),
+    KB_CHUNK_OVERLAP: z.coerce.number().int().min(0).max(1024).default(DEFAULT_OVERLAP_TOKENS).describe("Tokens shared by consecutive chunks"),
+    QDRANT_URL: envField.url().optional().describe("Qdrant REST URL, e.g. `http://127.0.0.1:6333`; unset: the embedded on-disk store"),
+    QDRANT_API_KEY: z.string().optional().describe("Qdrant API key"),
+    KB_EMBEDDER: z
+      .enum(["use-lite", "openai"])
+      .default("use-lite")
+      .describe("`use-lite` (the bundled offline Universal Sentence Encoder lite, 512 dims) or `openai` (any OpenAI-compatible `/embeddings` endpoint)"),
+    KB_EMBED_WORKERS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .default(Math.min(availableParallelism(), 4))
+      .meta({ description: "Worker threads an index run embeds with (`use-lite`); servers embed queries in-process", docDefault: "the number of cores, at most 4" }),
+    EMBEDDINGS_URL: envField.url().optional().describe("With `openai` (required): API root including the version, e.g. `http://127.0.0.1:11434/v1`"),
+    EMBEDDINGS_MODEL: z.string().min(1).optional().describe("With `openai` (required): model name"),
+    EMBEDDINGS_API_KEY: z.string().optional().describe("With `openai`: bearer key"),
+    EMBEDDINGS_DIMENSION: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(65536)
+      .optional()
+      .meta({ description: "With `openai`: vector size", docDefault: "learned by one probe request" }),
+    MCP_HOST: z.string().default("127.0.0.1").describe("HTTP interface"),
+    MCP_PORT: envField.port(8000).describe("HTTP port; 0 picks a free one"),
+    MCP_API_KEY: z
+      .string()
+      .min(16, "must be at least 16 characters")
+      .optional()
+      .meta({ description: "API key for `/mcp` (`x-api-key` or `Authorization: Bearer`; at least 16 characters)", docDefault: "generated into `<QM_DATA_DIR>/api-key`" }),
     MCP_CORS_ORIGINS: envField.corsOrigins(),
     LOG_LEVEL: envField.logLevel(),
   })

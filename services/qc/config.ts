@@ -1,6 +1,6 @@
 /**
- * QuantConnect MCP configuration from the environment. Every variable, its default and meaning
- * is listed in the README's environment table; keep the two in step.
+ * QuantConnect MCP configuration from the environment. Each variable's meaning is its zod
+ * description: `npm run docs:env` turns them into the table in docs/configuration.md.
  *
  * Hand-off to the deploy targets: `QC_ENV_VARS` lists every variable this service reads and
  * `QC_SECRETS` the ones that are secrets (each may also be given as `<NAME>_FILE`).
@@ -39,15 +39,25 @@ const flag = (fallback: boolean) =>
 
 export const QcEnvSchema = z
   .object({
-    /** QuantConnect user id (the number on the account page); required unless QC_SECRETS_ARN is set. */
-    QC_USER_ID: z.string().regex(/^[^\s:]{1,64}$/, "expected the numeric QuantConnect user id").optional(),
-    /** QuantConnect API token (secret); required unless QC_SECRETS_ARN is set. */
-    QC_API_TOKEN: z.string().min(8, "must be at least 8 characters").optional(),
-    /** API root; default QuantConnect's. Tests point it at a local server. */
-    QC_API_URL: envField.url().default(DEFAULT_QC_API_URL).transform((url) => url.replace(/\/+$/, "")),
-    /** Tools that trade live (create, stop, liquidate, commands) stay off unless true. */
-    QC_ENABLE_LIVE_TRADING: flag(false),
-    /** `all` or a comma-separated list of toolsets; default all. */
+    QC_USER_ID: z
+      .string()
+      .regex(/^[^\s:]{1,64}$/, "expected the numeric QuantConnect user id")
+      .optional()
+      .meta({
+        description: "QuantConnect user id (the number on the account page); a secret so it can come as a file with the token",
+        docDefault: "required unless `QC_SECRETS_ARN` is set",
+      }),
+    QC_API_TOKEN: z
+      .string()
+      .min(8, "must be at least 8 characters")
+      .optional()
+      .meta({ description: "QuantConnect API token", docDefault: "required unless `QC_SECRETS_ARN` is set" }),
+    QC_API_URL: envField
+      .url()
+      .default(DEFAULT_QC_API_URL)
+      .transform((url) => url.replace(/\/+$/, ""))
+      .describe("API root (tests point it at a local server)"),
+    QC_ENABLE_LIVE_TRADING: flag(false).describe("`true` lists and allows the tools that trade live (create, stop, liquidate, commands); off unless set"),
     QC_TOOLSETS: z
       .string()
       .default("all")
@@ -58,35 +68,69 @@ export const QcEnvSchema = z
           ctx.addIssue({ code: "custom", message: (error as Error).message });
           return z.NEVER;
         }
+      })
+      .describe("`all`, or a comma-separated list of toolsets (see docs/services/qc.md)"),
+    QC_SECRETS_ARN: z
+      .string()
+      .min(1)
+      .max(2048)
+      .optional()
+      .describe(
+        'Secrets Manager secret (ARN or name) holding `{"userId": "...", "apiToken": "..."}`; when set it supplies the credentials, re-read after `QC_SECRETS_TTL_SECONDS` and after QuantConnect rejects them',
+      ),
+    QC_SECRETS_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300).describe("How long the secret's value is reused, in seconds"),
+    QC_TIMEOUT_MS: z.coerce
+      .number()
+      .int()
+      .min(100)
+      .max(API_GATEWAY_LIMIT_MS - 1000)
+      .default(10_000)
+      .describe("Time limit of one QuantConnect request, in ms"),
+    QC_DEADLINE_MS: z.coerce
+      .number()
+      .int()
+      .min(100)
+      .max(API_GATEWAY_LIMIT_MS - 1000)
+      .default(25_000)
+      .describe("Time budget of one tool call, retries included, in ms; under API Gateway's 29 s"),
+    QC_MAX_ATTEMPTS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(6)
+      .default(3)
+      .describe("Tries per request on 429 (and, for calls safe to repeat, on 5xx and network errors)"),
+    QC_AGENT_NAME: z
+      .string()
+      .min(1)
+      .max(100)
+      .default("QuantMind MCP")
+      .describe("Sent as `codeSourceId` on file and lock calls that give none, so QuantConnect can tell agents apart"),
+    QM_DATA_DIR: z.string().default(".quantmind").describe("Where the generated API key lives (local HTTP)"),
+    MCP_HOST: z.string().default("127.0.0.1").describe("HTTP interface"),
+    MCP_PORT: envField.port(8001).describe("HTTP port, beside the knowledge base's 8000; 0 picks a free one"),
+    MCP_API_KEY: z
+      .string()
+      .min(16, "must be at least 16 characters")
+      .optional()
+      .meta({
+        description: "API key for `/mcp` (at least 16 characters)",
+        docDefault: "generated into `<QM_DATA_DIR>/api-key`; on Lambda required unless `MCP_API_KEY_ARN` is set",
       }),
-    /**
-     * Secrets Manager secret (ARN or name) holding `{"userId": "...", "apiToken": "..."}`; when set,
-     * it supplies the credentials, re-read after QC_SECRETS_TTL_SECONDS and after a rejection.
-     */
-    QC_SECRETS_ARN: z.string().min(1).max(2048).optional(),
-    /** How long the secret's value is reused; default 300 s. */
-    QC_SECRETS_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
-    /** Time limit of one QuantConnect request; default 10 s. */
-    QC_TIMEOUT_MS: z.coerce.number().int().min(100).max(API_GATEWAY_LIMIT_MS - 1000).default(10_000),
-    /** Time budget of one tool call, retries included; default 25 s, under API Gateway's 29 s. */
-    QC_DEADLINE_MS: z.coerce.number().int().min(100).max(API_GATEWAY_LIMIT_MS - 1000).default(25_000),
-    /** Tries per request on 429 (and, for calls safe to repeat, 5xx and network errors); default 3. */
-    QC_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(6).default(3),
-    /** Sent as `codeSourceId` on file and lock calls when the client gives none, so QuantConnect can tell agents apart. */
-    QC_AGENT_NAME: z.string().min(1).max(100).default("QuantMind MCP"),
-    /** Where the generated API key lives (local HTTP); default `.quantmind`. */
-    QM_DATA_DIR: z.string().default(".quantmind"),
-    MCP_HOST: z.string().default("127.0.0.1"),
-    /** Default 8001, beside the knowledge base's 8000. */
-    MCP_PORT: envField.port(8001),
-    /** API key for `/mcp`; unset: generated into `<QM_DATA_DIR>/api-key` (on Lambda: MCP_API_KEY_ARN). */
-    MCP_API_KEY: z.string().min(16, "must be at least 16 characters").optional(),
-    /** Lambda: Secrets Manager secret (ARN or name) whose value is the API key, read at start-up instead of MCP_API_KEY. */
-    MCP_API_KEY_ARN: z.string().min(1).max(2048).optional(),
-    /** Comma-separated origins, or `*`. */
+    MCP_API_KEY_ARN: z
+      .string()
+      .min(1)
+      .max(2048)
+      .optional()
+      .describe("Lambda: Secrets Manager secret (ARN or name) whose value is the API key, read at start-up instead of `MCP_API_KEY`"),
     MCP_CORS_ORIGINS: envField.corsOrigins(),
-    /** Requests per minute per API key on the local HTTP server; 0 turns the limit off; default 120. */
-    MCP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(120),
+    MCP_RATE_LIMIT_PER_MINUTE: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(1_000_000)
+      .default(120)
+      .describe("Requests per minute per API key on the local HTTP server; `0` turns the limit off"),
     LOG_LEVEL: envField.logLevel(),
   })
   .superRefine((env, ctx) => {

@@ -93,7 +93,11 @@ function describeValue(value: string | undefined): string {
   return value === undefined ? " is not set" : `=${JSON.stringify(value)}`;
 }
 
-/** Common zod field helpers for environment variables. */
+/**
+ * Common zod field helpers for environment variables. Every field of a service's schema carries
+ * a description (`.describe()`, or `.meta({ description, docDefault })` when the default is
+ * computed and needs words): scripts/env-tables.ts turns them into docs/configuration.md.
+ */
 export const envField = {
   /** A TCP port; 0 asks the OS for a free one. */
   port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
@@ -104,7 +108,12 @@ export const envField = {
       .string()
       .default("*")
       .transform((value) => value.split(",").map((origin) => origin.trim()).filter(Boolean))
-      .refine((origins) => origins.length > 0, "list at least one origin, or *"),
+      .refine((origins) => origins.length > 0, "list at least one origin, or *")
+      .describe("Comma-separated origins allowed by CORS, or `*`"),
   /** A pino level, or `silent`; default `info`. */
-  logLevel: () => z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  logLevel: () =>
+    z
+      .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+      .default("info")
+      .describe("Log level (`silent`: none); logs are JSON lines on stderr, secrets redacted"),
 };
