@@ -35,6 +35,8 @@ export async function compileStrategy(language: StrategyLanguage, code: string):
       loader: language === "typescript" ? "ts" : "js",
       format: "cjs",
       target: "es2022",
+      // import() becomes a call to the sandbox's require, refused like any other module.
+      supported: { "dynamic-import": false },
       sourcemap: "external",
       sourcefile: language === "typescript" ? "strategy.ts" : "strategy.js",
       logLevel: "silent",

@@ -11,6 +11,7 @@ import { runPython, type PythonSandboxOptions } from "./python/run-python.js";
 import { checkTargets } from "./targets.js";
 
 export type { StrategyLanguage } from "./compile.js";
+export { isolateHealth } from "./js/run-javascript.js";
 
 export interface StrategyRequest {
   language: StrategyLanguage;

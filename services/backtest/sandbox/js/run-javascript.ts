@@ -35,7 +35,27 @@ export interface JavaScriptJob {
   transferBars?: boolean;
 }
 
-type Stop = "cpu" | "wall" | "abort";
+type Stop = "cpu" | "wall" | "abort" | "memory";
+
+/** How long a disposed isolate's last call may take to return before it counts as stranded. */
+const STRANDED_AFTER_MS = 2_000;
+const health = { stranded: 0, catastrophic: 0 };
+
+/**
+ * Isolates this process could not get back, and whether it should be restarted. Two things
+ * leave a thread behind that nothing inside the process can reclaim:
+ * - stranded: isolated-vm copies an unhandled rejection's value after the script's time limit;
+ *   a value whose property reads never return (a Proxy trap, an accessor on an Error) keeps
+ *   that thread spinning even after `dispose()`;
+ * - catastrophic: one allocation V8 cannot satisfy (`new Array(1e8)` against a small limit) is
+ *   a fatal V8 out-of-memory; isolated-vm parks that thread (and its heap) instead of aborting
+ *   the process, because `onCatastrophicError` is set.
+ * The job itself ends with a TIM_ code either way. A worker seeing `needsRestart` should finish
+ * its reply and exit, to be restarted by its supervisor.
+ */
+export function isolateHealth(): { stranded: number; catastrophic: number; needsRestart: boolean } {
+  return { ...health, needsRestart: health.stranded + health.catastrophic > 0 };
+}
 
 export async function runJavaScript(job: JavaScriptJob): Promise<Float64Array> {
   const started = performance.now();
@@ -45,8 +65,14 @@ export async function runJavaScript(job: JavaScriptJob): Promise<Float64Array> {
   const moved = collectBuffers(job.bars, job.transferBars === true);
   const dataMb = Math.ceil((moved.bytes + n * 8 + STATUS_BYTES) / 2 ** 20);
   // The columns and the result count against the isolate's limit; the user's budget is on top.
-  const isolate = new ivm.Isolate({ memoryLimit: limits.memoryMb + dataMb });
   let stop: Stop | undefined;
+  const isolate = new ivm.Isolate({
+    memoryLimit: limits.memoryMb + dataMb,
+    onCatastrophicError: () => {
+      health.catastrophic++;
+      halt("memory");
+    },
+  });
   let rejectStop: (error: Error) => void = () => {};
   const stopped = new Promise<never>((_, reject) => (rejectStop = reject));
   const halt = (why: Stop) => {
@@ -94,7 +120,10 @@ export async function runJavaScript(job: JavaScriptJob): Promise<Float64Array> {
       await script.run(context, { timeout: remaining, release: true });
     })();
     await Promise.race([work, stopped]).catch((error: unknown) => {
-      if (stop !== undefined) throw stopError(stop, limits);
+      if (stop !== undefined) {
+        watchStranded(work);
+        throw stopError(stop, limits);
+      }
       throw mapIsolateError(error, limits);
     });
     job.onProgress?.(1);
@@ -105,6 +134,15 @@ export async function runJavaScript(job: JavaScriptJob): Promise<Float64Array> {
     job.signal?.removeEventListener("abort", onAbort);
     if (!isolate.isDisposed) isolate.dispose();
   }
+}
+
+function watchStranded(work: Promise<void>): void {
+  let settled = false;
+  const mark = () => (settled = true);
+  work.then(mark, mark);
+  setTimeout(() => {
+    if (!settled) health.stranded++;
+  }, STRANDED_AFTER_MS).unref();
 }
 
 interface MovedBars {
@@ -167,14 +205,26 @@ function cleanText(codes: Uint16Array): string {
 function stopError(why: Stop, limits: SandboxLimits): Error {
   if (why === "cpu") return new CpuTimeLimitError(limits.cpuMs);
   if (why === "wall") return new WallTimeLimitError(limits.timeoutMs);
+  if (why === "memory") return new MemoryLimitError(limits.memoryMb);
   return new SandboxCancelledError();
 }
 
+/**
+ * Errors out of `script.run`. The runner catches everything the strategy throws, so what is
+ * left is a limit, or an unhandled promise rejection the strategy left behind (isolated-vm
+ * reports those after the script), e.g. an `import()` built with `new Function`.
+ */
 function mapIsolateError(error: unknown, limits: SandboxLimits): Error {
   if (error instanceof SandboxFailedError || error instanceof StrategySyntaxError) return error;
   const message = messageOf(error);
   if (/memory limit/i.test(message)) return new MemoryLimitError(limits.memoryMb);
   if (/timed out/i.test(message)) return new WallTimeLimitError(limits.timeoutMs);
+  if (message === "Not supported") return new SandboxRefusedError("import() is not available in the sandbox");
+  // A module refused inside a promise chain (an import() the strategy did not wait for).
+  if (message.includes("is not available in the sandbox")) return new SandboxRefusedError(message.slice(0, 500));
+  if (error instanceof Error && !/isolate/i.test(message)) {
+    return new StrategyRuntimeError(`unhandled promise rejection: ${message.slice(0, 500)}`);
+  }
   return new SandboxFailedError(`isolate failed: ${message}`, { cause: error });
 }
 
