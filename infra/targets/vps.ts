@@ -17,7 +17,9 @@ import { DescriptorError, TargetConfigError } from "../errors.js";
 import { LinuxDockerHost } from "../components/vps/linux-host.js";
 import { VpsNetwork } from "../components/vps/network.js";
 import { dockerSshOptions } from "../components/vps/ssh-key-file.js";
-import { WindowsMt5Host } from "../components/vps/windows-host.js";
+import { Mt5Bridge } from "../components/vps/mt5-bridge.js";
+import { DIAL_LIMITS, sshConnection } from "../components/vps/ssh.js";
+import { WINDOWS_SSH_USER, WindowsMt5Host } from "../components/vps/windows-host.js";
 import type { VpsStackConfig } from "../../stacks/schema.js";
 import type { StackSecrets } from "../../stacks/load.js";
 import { deployDockerStack, dockerEndpoints } from "./docker-stack.js";
@@ -72,6 +74,18 @@ export function createVpsTarget(config: VpsStackConfig, secrets: StackSecrets, o
     }),
     tags,
   });
+  // The MT5 bridge on the Windows host, once its preparation is done; the Linux side pins its certificate.
+  if (!secrets.mt5BridgeToken || !secrets.mt5BridgeTls) throw new TargetConfigError("the vps target needs the mt5BridgeToken and mt5BridgeTls secrets");
+  const bridge = new Mt5Bridge(
+    "mt5-bridge",
+    {
+      connection: sshConnection(windows.publicAddress, WINDOWS_SSH_USER, sshPrivateKey, create ? DIAL_LIMITS.booting : DIAL_LIMITS.existing),
+      port: config.mt5BridgePort,
+      token: secrets.mt5BridgeToken,
+      tls: secrets.mt5BridgeTls,
+    },
+    { dependsOn: [windows] },
+  );
 
   const provider = new docker.Provider(
     "vps-docker",
@@ -95,6 +109,7 @@ export function createVpsTarget(config: VpsStackConfig, secrets: StackSecrets, o
       linuxHost: linux.publicAddress,
       windowsHost: windows.publicAddress,
       mt5Bridge: pulumi.interpolate`${windows.privateAddress}:${config.mt5BridgePort}`,
+      mt5BridgeFingerprint: bridge.fingerprint,
     },
     mcpEndpoints,
     accessNotes: pulumi.interpolate`MCP endpoints listen on the Linux host's loopback; open the tunnel first: ssh -N ${ports

@@ -18,6 +18,8 @@ export function stackFileConfig(stack: string): Record<string, string> {
 export function testSecretValue(key: StackSecretKey): string {
   if (key === "vpsSshPrivateKey") return TEST_SSH_PRIVATE_KEY;
   if (key === "mt5BridgeTls") return TEST_MT5_BRIDGE_TLS;
+  // the bridge refuses tokens under 32 bytes
+  if (key === "mt5BridgeToken") return `${key}-7f3a9c1e5b2d4f60-bridge`;
   return `${key}-7f3a9c1e5b2d4f60`;
 }
 
