@@ -20,6 +20,13 @@ import { sandboxWorkerNodeFlags } from "../sandbox/worker-isolation.js";
 const ENTRY = fileURLToPath(new URL("./hardened-worker-entry.ts", import.meta.url));
 const BUILTINS = new Set(builtinModules);
 
+/**
+ * What the Python sandbox checks from Node before it starts bubblewrap (sandbox/python/probe.ts):
+ * the tools must be executable, and /lib is looked at to tell a merged /usr. The interpreter and
+ * its libraries are bound by bwrap itself, which the permission model does not see.
+ */
+const PYTHON_PROBE_PATHS = ["/usr/bin/bwrap", "/usr/bin/prlimit", "/usr/bin/setpriv", "/lib"];
+
 /** Keeps packages out of the bundle, imported from where this package resolves them. */
 const absolutePackages: Plugin = {
   name: "absolute-packages",
@@ -58,7 +65,7 @@ export async function runHardenedWorker(options: HardenedWorkerOptions): Promise
     // further path gets a flag of its own.
     const flags = [
       ...sandboxWorkerNodeFlags({ readPaths: [PACKAGE_ROOT], languages: "both" }),
-      ...[dir, ...options.readPaths.map((p) => path.resolve(p))].map((p) => `--allow-fs-read=${p}`),
+      ...[dir, ...PYTHON_PROBE_PATHS, ...options.readPaths.map((p) => path.resolve(p))].map((p) => `--allow-fs-read=${p}`),
     ];
     const child = spawn(process.execPath, ["--no-warnings", ...flags, outfile], { env: options.env, stdio: ["pipe", "inherit", "inherit"] });
     const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
