@@ -93,9 +93,10 @@ class BridgeServer:
     async def _reply(self, writer: asyncio.StreamWriter, data: bytes) -> bool:
         try:
             writer.write(data)
-            await writer.drain()
+            # a client that stops reading must not hold its connection slot forever
+            await asyncio.wait_for(writer.drain(), self.settings.idle_timeout_s)
             return True
-        except (ConnectionError, ssl.SSLError, OSError):
+        except (ConnectionError, ssl.SSLError, OSError, asyncio.TimeoutError):
             return False  # the client left mid-call; its result is dropped, the bridge carries on
 
     async def _close(self, writer: asyncio.StreamWriter) -> None:
