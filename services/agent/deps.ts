@@ -1,0 +1,100 @@
+/**
+ * Everything the agent's loop, HTTP endpoints and MCP tools share, built once at start-up from
+ * the parsed configuration: the streams and store (Redis or in process), the brokers, the risk
+ * governor, the metrics, and the last reconciliation.
+ */
+import type { Broker } from "../brokers/broker.js";
+import type { Logger } from "../shared/logger.js";
+import { agentKeys } from "../shared/redis-keys.js";
+import { AgentLoop } from "./agent.js";
+import type { AgentConfig } from "./config.js";
+import { AgentMetrics, entryTimeMs } from "./metrics.js";
+import type { SignalOutcome } from "./outcome.js";
+import { SignalProcessor } from "./processor.js";
+import { reconcile, type BrokerSnapshot } from "./reconcile.js";
+import { RiskGovernor } from "./risk/governor.js";
+import type { RiskConfig } from "./risk/limits.js";
+import { SignalRouter } from "./router.js";
+import type { Signal } from "./signal.js";
+import type { AgentStore } from "./store/agent-store.js";
+import { MemoryAgentStore } from "./store/memory-store.js";
+import { RedisAgentStore } from "./store/redis-store.js";
+import type { EventStreams } from "./streams/event-streams.js";
+import { MemoryStreams } from "./streams/memory-streams.js";
+import { RedisStreams } from "./streams/redis-streams.js";
+
+export interface AgentDeps {
+  config: AgentConfig;
+  logger: Logger;
+  streams: EventStreams;
+  store: AgentStore;
+  brokers: ReadonlyMap<string, Broker>;
+  risk: RiskConfig;
+  governor: RiskGovernor;
+  metrics: AgentMetrics;
+  loop: AgentLoop;
+  /** The last reconciliation with every broker. */
+  snapshot(): BrokerSnapshot[];
+  /** Reads positions and equity back from every broker now. */
+  reconcileNow(): Promise<BrokerSnapshot[]>;
+  /** Appends a signal to the stream and waits up to `waitMs` for its recorded outcome. */
+  submitSignal(signal: Signal, waitMs: number): Promise<SignalOutcome | undefined>;
+  close(): Promise<void>;
+}
+
+export async function createAgentDeps(config: AgentConfig, logger: Logger, brokers: ReadonlyMap<string, Broker>, risk: RiskConfig): Promise<AgentDeps> {
+  let streams: EventStreams;
+  let store: AgentStore;
+  if (config.REDIS_URL !== undefined) {
+    const redisStreams = new RedisStreams({ url: config.REDIS_URL, password: config.REDIS_PASSWORD });
+    streams = redisStreams;
+    store = new RedisAgentStore({ url: config.REDIS_URL, password: config.REDIS_PASSWORD });
+    await redisStreams.ready().catch(async (error: unknown) => {
+      await Promise.all([streams.close(), store.close()]);
+      throw error;
+    });
+  } else {
+    streams = new MemoryStreams();
+    store = new MemoryAgentStore();
+  }
+  const metrics = new AgentMetrics();
+  const governor = new RiskGovernor(risk);
+  const router = new SignalRouter(brokers, governor, store);
+  const processor = new SignalProcessor(streams, store, router);
+  const loop = new AgentLoop(streams, store, processor, logger, {
+    agentId: config.AGENT_ID,
+    claimIdleMs: config.AGENT_CLAIM_IDLE_MS,
+    heartbeatMs: config.AGENT_HEARTBEAT_MS,
+    onProcessed: (result, entry) => metrics.record(result.outcome, entryTimeMs(entry.id)),
+  });
+  let snapshot: BrokerSnapshot[] = [];
+  const reconcileNow = async () => (snapshot = await reconcile(brokers, store, metrics, logger));
+
+  return {
+    config,
+    logger,
+    streams,
+    store,
+    brokers,
+    risk,
+    governor,
+    metrics,
+    loop,
+    snapshot: () => snapshot,
+    reconcileNow,
+    async submitSignal(signal, waitMs) {
+      await streams.append(agentKeys.signals, JSON.stringify(signal));
+      const deadline = Date.now() + waitMs;
+      for (let delay = 2; ; delay = Math.min(delay * 2, 100)) {
+        const recorded = await store.getOutcome(signal.id);
+        if (recorded !== undefined) return JSON.parse(recorded) as SignalOutcome;
+        if (Date.now() >= deadline) return undefined;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    },
+    async close() {
+      await Promise.allSettled([...brokers.values()].map((broker) => broker.close()));
+      await Promise.all([streams.close(), store.close()]);
+    },
+  };
+}
