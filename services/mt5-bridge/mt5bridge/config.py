@@ -49,7 +49,7 @@ class BridgeSettings:
     handshake_timeout_s: float = 10.0
     call_timeout_s: float = 10.0  # one MT5 method call, queueing included
     max_queue: int = 64  # MT5 calls waiting for the worker thread
-    max_bars: int = 100_000  # history_rates
+    max_bars: int = 10_000  # history_rates: keeps the response line well under 1 MiB (about 70 bytes a bar)
     history_lookback_days: int = 30  # how far back idempotency looks for deals carrying a client order id
     default_deviation: int = 20  # points
     default_magic: int = 0

@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from .config import BridgeSettings
 from .envelope import NonceCache, verify_envelope
-from .errors import (INTERNAL_ERROR, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR, RATE_LIMITED, TESTER_FAILURE,
+from .errors import (INTERNAL_ERROR, INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR, RATE_LIMITED, TESTER_FAILURE,
                      UNAUTHORIZED, RpcError)
 from .limits import TokenBucket
 from .methods import METHODS
@@ -128,6 +128,9 @@ class BridgeServer:
             args = entry.parse(params, self.settings)
             result = await self._run(entry, args)
             reply, code, close = result_line(rid, result), 0, False
+            if len(reply) > self.settings.max_line_bytes:  # responses obey the line limit too
+                raise RpcError(INVALID_PARAMS, f"{method}: the result is {len(reply)} bytes, over the "
+                               f"{self.settings.max_line_bytes}-byte line limit; ask for less")
         except RpcError as err:
             reply, code, close = error_line(rid, err), err.code, err.code == UNAUTHORIZED
         except Exception:  # noqa: BLE001 - logged here, masked for the client

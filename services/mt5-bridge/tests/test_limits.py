@@ -1,4 +1,5 @@
 """Limits and failure paths over the socket: line size, rate, connections, idle and call timeouts, clients that leave."""
+import dataclasses
 import json
 import socket
 import threading
@@ -25,6 +26,35 @@ class LineSizeTest(BridgeTestCase):
         client.send_line(padded_line((1 << 20) + 1))
         self.assertError(client.read(), errors.INVALID_REQUEST, "longer than 1048576 bytes")
         self.assertIsNone(client.read(), "closed after an oversized line")
+
+
+class ResponseSizeTest(BridgeTestCase):
+    def test_the_largest_history_rates_answer_fits_in_a_line(self):
+        client = self.client()
+        start = 1_699_999_980_000  # on a minute boundary
+        line_bytes = []
+        original = client.read
+
+        def read():  # measure the raw line the bridge sent
+            raw = client.file.readline()
+            line_bytes.append(len(raw))
+            return json.loads(raw)
+
+        client.read = read
+        rates = client.call("history_rates", {"symbol": "EURUSD", "timeframe_minutes": 1, "start_ms": start,
+                                              "end_ms": start + (10_000 - 1) * 60_000})
+        client.read = original
+        self.assertEqual(len(rates["time_ms"]), 10_000)
+        self.assertLess(line_bytes[0], 1 << 20)
+
+    def test_a_result_over_the_line_limit_is_refused_and_the_connection_kept(self):
+        self.server.settings = dataclasses.replace(self.server.settings, max_line_bytes=4096)
+        client = self.client()
+        start = 1_700_000_000_000
+        reply = client.request("history_rates", {"symbol": "EURUSD", "timeframe_minutes": 1, "start_ms": start,
+                                                 "end_ms": start + 999 * 60_000})
+        self.assertError(reply, errors.INVALID_PARAMS, "over the 4096-byte line limit")
+        self.assertTrue(client.call("health")["ok"])
 
 
 class RateLimitTest(BridgeTestCase):
