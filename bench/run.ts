@@ -18,6 +18,12 @@ import { machine } from "./lib/stats.js";
 if (process.argv[2] === "pulumi") await import("./pulumi-eval.js").then(async ({ benchPulumiEval }) => (await benchPulumiEval(), process.exit()));
 if (process.argv[2] === "containers") await import("./containers.js").then(async ({ benchContainers }) => (await benchContainers(), process.exit()));
 if (process.argv[2] === "qc") await import("./qc.js").then(async ({ benchQc }) => (await benchQc(), process.exit()));
+// npm run bench -- backtest-engine: the backtest engine alone on 1,000,000 synthetic bars (bench/backtest-engine.ts)
+if (process.argv[2] === "backtest-engine") await import("./backtest-engine.js").then(async ({ benchBacktestEngine }) => (await benchBacktestEngine(), process.exit()));
+// npm run bench -- backtest-queue: submit-to-completed in process and through Redis, a 100-point grid over 1,000,000 bars (bench/backtest-queue.ts)
+if (process.argv[2] === "backtest-queue") await import("./backtest-queue.js").then(async ({ benchBacktestQueue }) => (await benchBacktestQueue(), process.exit()));
+// npm run bench -- mt5-bridge: round trips through the Python MT5 bridge over TLS on loopback (bench/mt5-bridge.ts)
+if (process.argv[2] === "mt5-bridge") await import("./mt5-bridge.js").then(async ({ benchMt5Bridge }) => (await benchMt5Bridge(), process.exit()));
 const copies = Number(process.env.BENCH_COPIES ?? 3);
 const points = Number(process.env.BENCH_POINTS ?? 20_000);
 const workerCounts = (process.env.BENCH_WORKERS ?? "1,2").split(",").map(Number);

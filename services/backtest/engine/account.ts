@@ -4,7 +4,7 @@
  * trade open at a time, equity = cash + units x (price - entry).
  */
 import type { BacktestConfig } from "../config.js";
-import { unitsFor } from "./sizing.js";
+import { sizingOf, unitsFor, type FlatSizing } from "./sizing.js";
 import { TradeLog } from "./trade-log.js";
 
 type AccountConfig = Pick<BacktestConfig, "initial_capital" | "commission" | "slippage" | "sizing">;
@@ -19,9 +19,16 @@ export class Account {
   /** Commissions paid so far, both legs. */
   commissions = 0;
   readonly trades = new TradeLog();
+  // The costs and sizing as plain fields, read on every fill.
+  readonly commission: number;
+  readonly slippage: number;
+  readonly sizing: FlatSizing;
 
-  constructor(private readonly config: AccountConfig) {
+  constructor(config: AccountConfig) {
     this.cash = config.initial_capital;
+    this.commission = config.commission;
+    this.slippage = config.slippage;
+    this.sizing = sizingOf(config.sizing);
   }
 
   /** Closes the open trade at `price` (slippage applied against the trade) on `bar`. */
@@ -29,8 +36,8 @@ export class Account {
     const { units } = this;
     if (units === 0) return;
     // A long exits by selling (filled lower), a short by buying back (filled higher).
-    const fill = units > 0 ? price * (1 - this.config.slippage) : price * (1 + this.config.slippage);
-    const exitCommission = Math.abs(units) * fill * this.config.commission;
+    const fill = units > 0 ? price * (1 - this.slippage) : price * (1 + this.slippage);
+    const exitCommission = (units < 0 ? -units : units) * fill * this.commission;
     this.cash += units * (fill - this.entryPrice) - exitCommission;
     this.commissions += exitCommission;
     this.trades.push(this.entryBar, bar, units, this.entryPrice, fill, this.entryCommission + exitCommission);
@@ -44,13 +51,13 @@ export class Account {
    * reference broker cancels such an order.
    */
   open(bar: number, price: number, target: number): void {
-    const fill = target > 0 ? price * (1 + this.config.slippage) : price * (1 - this.config.slippage);
-    const size = unitsFor(target, fill, this.cash, this.config.commission, this.config.sizing);
+    const fill = target > 0 ? price * (1 + this.slippage) : price * (1 - this.slippage);
+    const size = unitsFor(target, fill, this.cash, this.commission, this.sizing);
     if (!(size > 0)) return;
     this.units = target > 0 ? size : -size;
     this.entryPrice = fill;
     this.entryBar = bar;
-    this.entryCommission = size * fill * this.config.commission;
+    this.entryCommission = size * fill * this.commission;
     this.cash -= this.entryCommission;
     this.commissions += this.entryCommission;
   }

@@ -34,27 +34,48 @@ export type FillConfig = Pick<
  */
 export function fillPass(bars: Bars, targets: Float64Array, config: FillConfig): FillResult {
   const n = bars.close.length;
-  const close = bars.close;
   const prices = config.fill === "next_open" ? bars.open : bars.close;
-  // With next_open the target of bar t acts at bar t + 1, so bar 0 never trades.
-  const lag = config.fill === "next_open" ? 1 : 0;
-  const allowShort = config.allow_short;
   const equity = new Float64Array(n);
   const account = new Account(config);
+  const wipedOutAt = walk(bars.close, prices, targets, config.fill === "next_open" ? 1 : 0, config, account, equity);
+  if (wipedOutAt < 0 && config.close_at_end && account.units !== 0) {
+    // The end-of-test exit is an order like any other: with next_open it fills at the last
+    // bar's open (the last open there is), as backtesting.py's finalize_trades does; with
+    // close, at the last close.
+    account.close(n - 1, prices[n - 1]!);
+    equity[n - 1] = account.cash;
+  }
+  return { equity, trades: account.trades, commissions: account.commissions, wipedOutAt };
+}
 
+/**
+ * The hot loop, alone in its function: V8 compiles it on-stack while it runs, and code after
+ * the loop that never ran would have no type feedback and throw the compiled loop away at
+ * every call. Returns the wipe-out bar or -1.
+ */
+function walk(
+  close: Float64Array,
+  prices: Float64Array,
+  targets: Float64Array,
+  lag: number,
+  config: FillConfig,
+  account: Account,
+  equity: Float64Array,
+): number {
+  const n = close.length;
+  const allowShort = config.allow_short;
   let cash = account.cash;
   let units = 0;
   let entryPrice = 0;
   let current = 0; // the target in force (after allow_short)
-  let wipedOutAt = -1;
-
+  // With next_open the target of bar t acts at bar t + 1, so bar 0 never trades.
   if (lag === 1 && n > 0) equity[0] = cash;
   for (let i = lag; i < n; i++) {
     const raw = targets[i - lag]!;
     if (raw === raw && raw !== current) {
       const target = raw < 0 && !allowShort ? 0 : raw;
       if (target !== current) {
-        checkTarget(target, i - lag, config.sizing);
+        checkTarget(target, i - lag, account.sizing);
         account.close(i, prices[i]!);
         if (target !== 0) account.open(i, prices[i]!, target);
         current = target;
@@ -70,17 +91,8 @@ export function fillPass(bars: Bars, targets: Float64Array, config: FillConfig):
       account.close(i, close[i]!);
       account.cash = 0;
       equity.fill(0, i);
-      wipedOutAt = i;
-      break;
+      return i;
     }
   }
-
-  if (wipedOutAt < 0 && config.close_at_end && account.units !== 0) {
-    // The end-of-test exit is an order like any other: with next_open it fills at the last
-    // bar's open (the last open there is), as backtesting.py's finalize_trades does; with
-    // close, at the last close.
-    account.close(n - 1, prices[n - 1]!);
-    equity[n - 1] = account.cash;
-  }
-  return { equity, trades: account.trades, commissions: account.commissions, wipedOutAt };
+  return -1;
 }

@@ -1,21 +1,45 @@
 /**
  * How many units a target buys or sells. The three modes of `config.sizing`; all-in follows
  * backtesting.py's `int(margin_available * size // (price + commission per unit))`.
+ * The mode is flattened to numbers once per run (`sizingOf`): the fill pass reads plain fields,
+ * never the configuration object, on its hot path.
  */
 import type { Sizing } from "../config.js";
 import { TargetError } from "../errors.js";
+
+export const ALL_IN_UNITS = 0;
+export const FRACTION_OF_EQUITY = 1;
+export const FIXED_UNITS = 2;
+
+/** A sizing mode as numbers: `mode` one of the constants above, `factor` its fraction or units (1 for all-in). */
+export interface FlatSizing {
+  mode: number;
+  factor: number;
+  name: Sizing["mode"];
+}
+
+export function sizingOf(sizing: Sizing): FlatSizing {
+  switch (sizing.mode) {
+    case "all_in_units":
+      return { mode: ALL_IN_UNITS, factor: 1, name: sizing.mode };
+    case "fraction_of_equity":
+      return { mode: FRACTION_OF_EQUITY, factor: sizing.fraction, name: sizing.mode };
+    case "fixed_units":
+      return { mode: FIXED_UNITS, factor: sizing.units, name: sizing.mode };
+  }
+}
 
 /**
  * Checks a target the engine is about to act on (only changed targets are checked, so the
  * hot loop stays cheap). Throws `RUN_INVALID_TARGET` naming the bar.
  */
-export function checkTarget(target: number, bar: number, sizing: Sizing): void {
-  if (!Number.isFinite(target)) {
+export function checkTarget(target: number, bar: number, sizing: FlatSizing): void {
+  if (target - target !== 0) {
     throw new TargetError(`target at bar ${bar} is ${target}: use a finite number, or NaN to hold`);
   }
-  if (sizing.mode !== "fixed_units" && Math.abs(target) > 1) {
+  if (sizing.mode !== FIXED_UNITS && (target > 1 || target < -1)) {
     throw new TargetError(
-      `target at bar ${bar} is ${target}: with sizing ${sizing.mode} a target is a fraction of equity in [-1, 1] (no leverage)`,
+      `target at bar ${bar} is ${target}: with sizing ${sizing.name} a target is a fraction of equity in [-1, 1] (no leverage)`,
     );
   }
 }
@@ -25,20 +49,13 @@ export function checkTarget(target: number, bar: number, sizing: Sizing): void {
  * account holds `cash` and no position. `commission` is the per-side fraction. Returns 0 when
  * not even one whole unit is affordable (all-in mode).
  */
-export function unitsFor(target: number, fillPrice: number, cash: number, commission: number, sizing: Sizing): number {
-  const magnitude = Math.abs(target);
-  switch (sizing.mode) {
-    case "fixed_units":
-      return magnitude * sizing.units;
-    case "fraction_of_equity":
-      return cash > 0 ? (cash * magnitude * sizing.fraction) / (fillPrice * (1 + commission)) : 0;
-    case "all_in_units": {
-      if (cash <= 0) return 0;
-      const budget = cash * magnitude;
-      const perUnit = fillPrice * (1 + commission);
-      return floorDiv(budget, perUnit);
-    }
-  }
+export function unitsFor(target: number, fillPrice: number, cash: number, commission: number, sizing: FlatSizing): number {
+  const magnitude = target < 0 ? -target : target;
+  if (sizing.mode === FIXED_UNITS) return magnitude * sizing.factor;
+  if (!(cash > 0)) return 0;
+  const budget = cash * magnitude * sizing.factor;
+  const perUnit = fillPrice * (1 + commission);
+  return sizing.mode === FRACTION_OF_EQUITY ? budget / perUnit : floorDiv(budget, perUnit);
 }
 
 /** floor(a / b) for positive floats, corrected when a / b rounds up to the next integer (as Python's `//` is). */

@@ -112,12 +112,12 @@ function maxOf(values: Float64Array): number {
 
 /**
  * Returns between consecutive bucket values. `gmean` counts the first bucket as a zero return
- * (the reference fills the leading NaN with 0) and is 0 when any return is -100% or worse;
- * `variance` (ddof 1) and the downside mean square skip the leading NaN, as pandas does.
+ * (the reference fills the leading NaN with 0) and is 0 once any value falls to 0 or below;
+ * the product of the 1 + r telescopes to last / first, so it takes one logarithm, not one per
+ * period. `variance` (ddof 1) and the downside mean square skip the leading NaN, as pandas does.
  */
 function periodicReturnStats(values: Float64Array): { gmean: number; variance: number; downsideMeanSquare: number } {
   const count = values.length - 1;
-  let logSum = 0;
   let ruined = false;
   let mean = 0;
   let m2 = 0;
@@ -125,14 +125,14 @@ function periodicReturnStats(values: Float64Array): { gmean: number; variance: n
   for (let k = 1; k <= count; k++) {
     const r = values[k]! / values[k - 1]! - 1;
     if (!(1 + r > 0)) ruined = true;
-    else logSum += Math.log(1 + r);
     const delta = r - mean;
     mean += delta / k;
     m2 += delta * (r - mean);
     if (r < 0) downside += r * r;
   }
+  const growth = values[count]! / values[0]!;
   return {
-    gmean: ruined ? 0 : values.length ? Math.exp(logSum / values.length) - 1 : Number.NaN,
+    gmean: ruined ? 0 : Math.exp(Math.log(growth) / values.length) - 1,
     variance: count > 1 ? m2 / (count - 1) : Number.NaN,
     downsideMeanSquare: count > 0 ? downside / count : Number.NaN,
   };
@@ -194,8 +194,8 @@ function tradeStats(trades: TradeLog, time: Float64Array) {
   let maxBars = 0;
   let sumBars = 0;
   for (let k = 0; k < count; k++) {
-    const r = trades.returns[k]!;
-    const pnl = trades.pnl[k]!;
+    const r = trades.returnOf(k);
+    const pnl = trades.pnl(k);
     if (r > best) best = r;
     if (r < worst) worst = r;
     if (!(1 + r > 0)) ruined = true;

@@ -15,24 +15,30 @@ export class TradeLog {
   units = new Float64Array(INITIAL_CAPACITY);
   entryPrice = new Float64Array(INITIAL_CAPACITY);
   exitPrice = new Float64Array(INITIAL_CAPACITY);
-  pnl = new Float64Array(INITIAL_CAPACITY);
-  /** Return as a fraction of the entry value, commissions deducted. */
-  returns = new Float64Array(INITIAL_CAPACITY);
   commission = new Float64Array(INITIAL_CAPACITY);
 
   push(entryBar: number, exitBar: number, units: number, entryPrice: number, exitPrice: number, commission: number): void {
     if (this.length === this.entryBar.length) this.grow();
     const k = this.length++;
-    const pnl = units * (exitPrice - entryPrice) - commission;
     this.entryBar[k] = entryBar;
     this.exitBar[k] = exitBar;
     this.units[k] = units;
     this.entryPrice[k] = entryPrice;
     this.exitPrice[k] = exitPrice;
-    this.pnl[k] = pnl;
-    // backtesting.py's Trade.pl_pct: the signed price return less the commissions per unit of entry value.
-    this.returns[k] = Math.sign(units) * (exitPrice / entryPrice - 1) - commission / (Math.abs(units) * entryPrice) + 0; // + 0: no -0
     this.commission[k] = commission;
+  }
+
+  /** Profit or loss of trade k in cash, commissions deducted (derived when read: the fill pass only records). */
+  pnl(k: number): number {
+    return this.units[k]! * (this.exitPrice[k]! - this.entryPrice[k]!) - this.commission[k]! + 0; // + 0: no -0
+  }
+
+  /** Return of trade k as a fraction: backtesting.py's Trade.pl_pct, the signed price return less the commissions per unit of entry value. */
+  returnOf(k: number): number {
+    const units = this.units[k]!;
+    const entry = this.entryPrice[k]!;
+    const sign = units > 0 ? 1 : -1;
+    return sign * (this.exitPrice[k]! / entry - 1) - this.commission[k]! / (sign * units * entry) + 0;
   }
 
   private grow(): void {
@@ -47,8 +53,6 @@ export class TradeLog {
     this.units = grown(this.units);
     this.entryPrice = grown(this.entryPrice);
     this.exitPrice = grown(this.exitPrice);
-    this.pnl = grown(this.pnl);
-    this.returns = grown(this.returns);
     this.commission = grown(this.commission);
   }
 
@@ -68,8 +72,8 @@ export class TradeLog {
         size: Math.abs(units),
         entry_price: this.entryPrice[k]!,
         exit_price: this.exitPrice[k]!,
-        pnl: this.pnl[k]!,
-        return_pct: this.returns[k]! * 100,
+        pnl: this.pnl(k),
+        return_pct: this.returnOf(k) * 100,
         commission: this.commission[k]!,
       };
     }
