@@ -12,7 +12,6 @@ import { cachedSecretCredentials, staticCredentials, type CredentialsSource, typ
 import { secretsManagerReader } from "./client/secrets-manager.js";
 import type { QcConfig } from "./config.js";
 import type { QcDeps } from "./deps.js";
-import { apiKeyRateLimit } from "./http/rate-limit.js";
 import { createZodJsonSchemaValidator } from "./json-schema-validator.js";
 import { createQcServer } from "./server.js";
 import { createToolListing } from "./tool-list.js";
@@ -60,7 +59,7 @@ export function createQcDeps(config: QcConfig, logger: Logger | undefined, overr
 
 export interface QcHttpAppOptions {
   apiKeys: readonly string[];
-  /** Requests per minute per key; 0 or undefined: no limit (API Gateway limits on aws). */
+  /** Calls per minute per key, each call of a batch counted; 0 or undefined: no limit (API Gateway limits on aws). */
   rateLimitPerMinute?: number;
 }
 
@@ -72,7 +71,7 @@ export function createQcHttpApp(config: QcConfig, deps: QcDeps, options: QcHttpA
     apiKeys: options.apiKeys,
     corsOrigins: config.MCP_CORS_ORIGINS,
     maxBodyBytes: QC_MAX_BODY_BYTES,
-    ...(options.rateLimitPerMinute ? { afterAuth: [apiKeyRateLimit({ limit: options.rateLimitPerMinute })] } : {}),
+    ...(options.rateLimitPerMinute ? { rateLimitPerMinute: options.rateLimitPerMinute } : {}),
     ...(deps.logger !== undefined && { logger: deps.logger }),
     health: () => ({ service: "qc", tools: deps.listing.visible.length, liveTrading: deps.liveTrading }),
   });

@@ -4,6 +4,14 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
+import { apiKeyId } from "./key-id.js";
+
+declare module "hono" {
+  interface ContextVariableMap {
+    /** The accepted key's short id (see key-id.ts), for the access log; set once authenticated. */
+    apiKeyId: string;
+  }
+}
 
 /** Reads the presented key from either supported header; undefined when neither is present. */
 export function presentedApiKey(headers: Headers): string | undefined {
@@ -50,6 +58,7 @@ export function apiKeyAuth(acceptedKeys: readonly string[]): MiddlewareHandler {
         401,
       );
     }
+    c.set("apiKeyId", apiKeyId(presented));
     await next();
   };
 }

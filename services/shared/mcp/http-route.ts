@@ -18,12 +18,16 @@ export type McpServerFactory = (messages?: unknown) => McpServer;
 /** The POST handler: one server and one transport per request, closed once the reply is built. */
 export function mcpPostHandler(createServer: McpServerFactory): Handler {
   return async (c) => {
-    const text = await c.req.text();
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined; // the transport answers the parse error in its own words
+    // Read and parsed once by readMcpBody when it ran; parsed here otherwise.
+    const known = c.get("mcpRequest") as { text: string; parsed: unknown } | undefined;
+    const text = known?.text ?? (await c.req.text());
+    let parsed: unknown = known?.parsed;
+    if (!known) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = undefined; // the transport answers the parse error in its own words
+      }
     }
     const server = createServer(parsed);
     const transport = new WebStandardStreamableHTTPServerTransport({

@@ -97,9 +97,11 @@ describe("Lambda handler (API Gateway REST proxy)", () => {
     });
   });
 
-  it("serves /healthz without a key", async () => {
+  it("serves /healthz's status without a key, and its details only with one", async () => {
     const health = await handler(apiGatewayEvent("GET", { path: "/healthz" }));
-    expect(JSON.parse(health.body)).toEqual({ status: "ok", service: "qc", tools: 63, liveTrading: true });
+    expect(JSON.parse(health.body)).toEqual({ status: "ok" });
+    const detailed = await handler(apiGatewayEvent("GET", { path: "/healthz", headers: { "x-api-key": KEY } }));
+    expect(JSON.parse(detailed.body)).toEqual({ status: "ok", service: "qc", tools: 63, liveTrading: true });
   });
 
   it("takes the API key from the MCP_API_KEY_ARN secret when MCP_API_KEY is unset", async () => {
