@@ -40,7 +40,7 @@ async function start(env: Record<string, string> = {}): Promise<Running> {
   const client = new Client({ name: "agent-test", version: "1.0.0" });
   await client.connect(
     new StreamableHTTPClientTransport(new URL("http://agent.test/mcp"), {
-      fetch: (url, init) => app.fetch(new Request(url, init)),
+      fetch: async (url, init) => app.fetch(new Request(url, init)),
       requestInit: { headers: { "x-api-key": KEY } },
     }),
   );
