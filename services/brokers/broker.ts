@@ -196,9 +196,10 @@ export interface Broker {
   closePosition(positionId: string, request: ClosePositionRequest): Promise<OrderResult>;
   /**
    * The order placed with this clientOrderId, open or done, or undefined if the broker has none.
-   * Ask this after a BROKER_TIMEOUT before sending the order again.
+   * Ask this after a BROKER_TIMEOUT before sending the order again. Binance looks orders up per
+   * symbol: pass `symbol` for an order this process did not place (else INVALID_ORDER).
    */
-  findOrderByClientId(clientOrderId: string): Promise<Order | undefined>;
+  findOrderByClientId(clientOrderId: string, symbol?: string): Promise<Order | undefined>;
 }
 
 /** The clientOrderId shape every broker kind accepts. */

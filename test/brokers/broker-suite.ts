@@ -107,7 +107,7 @@ export function runBrokerSuite(label: string, target: BrokerSuiteTarget): void {
       expect([first.duplicate, concurrent.duplicate].sort()).toEqual([false, true]);
       expect(concurrent.orderId).toBe(first.orderId);
       expect(again).toMatchObject({ orderId: first.orderId, duplicate: true });
-      const found = await broker.findOrderByClientId(request.clientOrderId);
+      const found = await broker.findOrderByClientId(request.clientOrderId, target.symbol);
       expect(found).toMatchObject({ id: first.orderId, clientOrderId: request.clientOrderId, status: "filled", symbol: target.symbol, side: "buy" });
       if (target.supports.positions) {
         const positions = (await broker.getPositions(target.symbol)).filter((p) => p.id === first.positionId || p.clientOrderId === request.clientOrderId);
@@ -117,7 +117,7 @@ export function runBrokerSuite(label: string, target: BrokerSuiteTarget): void {
 
     it("answers undefined for a clientOrderId it never saw", async () => {
       const broker = await make();
-      expect(await broker.findOrderByClientId(clientId("none"))).toBeUndefined();
+      expect(await broker.findOrderByClientId(clientId("none"), target.symbol)).toBeUndefined();
     });
 
     for (const type of ["limit", "stop"] as const) {
@@ -135,7 +135,7 @@ export function runBrokerSuite(label: string, target: BrokerSuiteTarget): void {
         await broker.cancelOrder(modified.id);
         expect((await broker.getOpenOrders(target.symbol)).some((o) => o.clientOrderId === request.clientOrderId)).toBe(false);
         // MT5 forgets a cancelled order's comment (the bridge finds positions, orders and deals).
-        expect((await broker.findOrderByClientId(request.clientOrderId))?.status ?? "cancelled").toBe("cancelled");
+        expect((await broker.findOrderByClientId(request.clientOrderId, target.symbol))?.status ?? "cancelled").toBe("cancelled");
         await expectCode(broker.cancelOrder(modified.id), "ORDER_NOT_FOUND");
       });
     }
@@ -149,7 +149,7 @@ export function runBrokerSuite(label: string, target: BrokerSuiteTarget): void {
       await expectCode(broker.cancelOrder("1"), "TRADING_DISABLED");
       await expectCode(broker.modifyOrder("1", { price: 1 }), "TRADING_DISABLED");
       await expectCode(broker.closePosition("1", { clientOrderId: clientId() }), "TRADING_DISABLED");
-      expect(await broker.findOrderByClientId(request.clientOrderId)).toBeUndefined();
+      expect(await broker.findOrderByClientId(request.clientOrderId, target.symbol)).toBeUndefined();
       expect((await broker.getAccount()).equity).toBeGreaterThan(0);
     });
 
@@ -165,7 +165,7 @@ export function runBrokerSuite(label: string, target: BrokerSuiteTarget): void {
       const broker = await make();
       const request: OrderRequest = { clientOrderId: clientId("big"), symbol: target.symbol, side: "buy", type: "market", quantity: target.unaffordableQuantity };
       await expectCode(broker.placeOrder(request), "INSUFFICIENT_FUNDS");
-      expect((await broker.findOrderByClientId(request.clientOrderId))?.status ?? "none").not.toBe("filled");
+      expect((await broker.findOrderByClientId(request.clientOrderId, target.symbol))?.status ?? "none").not.toBe("filled");
     });
 
     if (target.supports.positions) {
