@@ -119,6 +119,18 @@ describe("bridge files", () => {
     expect(files.bridgeSecrets(TOKEN, otherTls).fingerprint).not.toBe(base.fingerprint);
   });
 
+  it("has an install script that takes secrets on stdin only and runs the bridge without admin rights", () => {
+    const script = readFileSync(path.join(files.MT5_BRIDGE_DIR, "install", "install-bridge.ps1"), "utf8");
+    const params = script.slice(script.indexOf("param("), script.indexOf(")\n$ErrorActionPreference"));
+    expect(params).not.toMatch(/token|password|key|cert/i);
+    expect(script).toContain("[Console]::In.ReadToEnd()");
+    expect(script).toContain("Remove-LocalGroupMember -SID 'S-1-5-32-544'");
+    expect(script).toMatch(/Register-ScheduledTask[^\n]+\n[^\n]*-RunLevel Limited/);
+    expect(script).toContain("/inheritance:r");
+    expect(script).toContain(`-TaskName $TaskName`);
+    expect(script).toContain(`$TaskName = '${files.BRIDGE_TASK_NAME}'`);
+  });
+
   it("builds the install command only from a safe staging name", () => {
     expect(() => files.bridgeInstallCommand({ stagingName: "x'; Remove-Item C:\\", port: 5555 })).toThrow(/bad staging folder name/);
   });
