@@ -1,7 +1,7 @@
 /** Bars and strategies the sandbox tests share. */
 import { expect } from "vitest";
 import { allocateBars, type Bars } from "../../../services/backtest/engine/bars.js";
-import { runStrategy, type StrategyRequest } from "../../../services/backtest/sandbox/run-strategy.js";
+import { runStrategy, type RunStrategyOptions, type StrategyRequest } from "../../../services/backtest/sandbox/run-strategy.js";
 
 /** A deterministic wavy price series (a sine over a slow drift), `n` bars one minute apart. */
 export function makeBars(n: number): Bars {
@@ -62,9 +62,9 @@ export function expectSameTargets(actual: Float64Array, expected: Float64Array):
 }
 
 /** Runs and returns the error's code (and line), or "ok". */
-export async function outcome(request: StrategyRequest): Promise<{ code: string; line?: number; message?: string }> {
+export async function outcome(request: StrategyRequest, options?: RunStrategyOptions): Promise<{ code: string; line?: number; message?: string }> {
   try {
-    await runStrategy(request);
+    await runStrategy(request, options);
     return { code: "ok" };
   } catch (error) {
     const e = error as { code?: string; line?: number; message: string };

@@ -2,7 +2,8 @@
  * Finds out once per process whether Python jobs can be sandboxed here: bwrap and prlimit
  * installed, an interpreter found, and a real sandboxed run succeeding (which fails where user
  * namespaces are not allowed: Fargate, Docker's default seccomp profile). When the worker is
- * root it also tries dropping to the sandbox uid before bwrap and keeps that when it works.
+ * root it drops to the sandbox uid before bwrap when the interpreter is readable by that uid,
+ * and inside bwrap otherwise (see SandboxMode).
  * A failed probe is an SBX_UNAVAILABLE error naming what is missing; jobs are then refused,
  * never run unsandboxed.
  */
@@ -71,12 +72,14 @@ async function probe_(options: PythonSandboxOptions): Promise<PythonSandbox> {
     throw new SandboxUnavailableError(`no Python interpreter (${options.python ?? "python3"}): ${(error as Error).message.split("\n")[0]}`);
   }
   const runtime: PythonRuntime = { executable: found.executable, prefixes: found.prefixes, mergedUsr: await isSymlink("/lib") };
-  const base: SandboxCommandOptions = { bwrap, prlimit, sandboxUid };
+  const base = { bwrap, prlimit, setpriv, sandboxUid };
   const attempts: SandboxCommandOptions[] = [];
-  if (process.getuid?.() === 0 && (await executable(setpriv))) {
-    attempts.push({ ...base, dropPrivileges: { setpriv, uid: sandboxUid, gid: sandboxUid } });
+  if (process.getuid?.() === 0) {
+    if (!(await executable(setpriv))) throw new SandboxUnavailableError(`the worker runs as root and setpriv is not installed at ${setpriv} (util-linux)`);
+    attempts.push({ ...base, mode: "drop-then-userns" }, { ...base, mode: "root-then-drop" });
+  } else {
+    attempts.push({ ...base, mode: "userns" });
   }
-  attempts.push(base);
   let lastError = "";
   for (const command of attempts) {
     try {

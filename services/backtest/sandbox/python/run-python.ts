@@ -82,19 +82,33 @@ export async function runPython(job: PythonJob, options: PythonSandboxOptions = 
       if (resultBytes > resultMax) settle(new StrategyResultError(`the strategy's result is larger than ${n} targets`));
       else chunks.push(chunk);
     });
+    // The result counts once fd 3 has ended and the progress pipe has too (the runner closes it
+    // first), so every progress report is delivered before the job settles; a strategy that
+    // keeps fd 4 open gets 100 ms of grace, no more.
+    let result: (() => void) | undefined;
+    let progressEnded = false;
     results.on("end", () => {
       if (settled || resultBytes === 0) return;
-      try {
-        settle(undefined, parsePythonResult(Buffer.concat(chunks, resultBytes), n, job.limits.memoryMb));
-      } catch (error) {
-        settle(error as Error);
-      }
+      result = () => {
+        try {
+          settle(undefined, parsePythonResult(Buffer.concat(chunks, resultBytes), n, job.limits.memoryMb));
+        } catch (error) {
+          settle(error as Error);
+        }
+      };
+      if (progressEnded) result();
+      else setTimeout(result, 100);
     });
     let progressText = "";
-    (child.stdio[4] as Readable).on("data", (chunk: Buffer) => {
+    const progress = child.stdio[4] as Readable;
+    progress.on("data", (chunk: Buffer) => {
       progressText = (progressText + chunk.toString("latin1")).slice(-64);
       const done = Number(/(\d+)\n$/.exec(progressText)?.[1]);
-      if (Number.isFinite(done) && n > 0) job.onProgress?.(Math.min(1, done / n));
+      if (Number.isFinite(done) && n > 0 && !settled) job.onProgress?.(Math.min(1, done / n));
+    });
+    progress.on("end", () => {
+      progressEnded = true;
+      result?.();
     });
 
     child.on("error", (error) => settle(new SandboxFailedError(`cannot start the Python sandbox: ${error.message}`, { cause: error })));

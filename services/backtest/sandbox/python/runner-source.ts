@@ -5,7 +5,7 @@
  * views when numpy is present, memoryviews otherwise), installs an audit hook that refuses
  * processes, sockets, native code and file writes (a second fence inside bubblewrap, not the
  * boundary), runs the strategy and its whole bar loop, and writes the outcome and the targets
- * as raw float64 bytes to fd 3. Progress goes to fd 4 as "done\n" lines.
+ * as raw float64 bytes to fd 3. Progress goes to fd 4 as "done\n" lines, about twenty per job.
  */
 import { PY_INDICATORS_SOURCE } from "./indicators-source.js";
 
@@ -32,6 +32,7 @@ def _main(header):
         np = None
 
     def finish(outcome, message="", line=None, payload=b""):
+        prog.close()
         head = json.dumps({"outcome": outcome, "message": str(message)[:2000], "line": line}).encode()
         res.write(struct.pack("<Q", len(head)) + head + payload)
         res.close()
@@ -131,6 +132,8 @@ def _main(header):
             code_obj = getattr(nxt, "__code__", None)
             with_params = code_obj is not None and code_obj.co_argcount >= 4
             a = array("d", [math.nan]) * n
+            step = max(1024, n // 20)
+            report = step
             for i in range(n):
                 v = nxt(i, data, state, params) if with_params else nxt(i, data, state)
                 if v is not None:
@@ -138,8 +141,9 @@ def _main(header):
                         a[i] = v
                     except TypeError:
                         return finish("bad_result", "next() returned a %s at bar %d; return a number, or None to hold" % (type(v).__name__, i))
-                if i & 65535 == 65535:
-                    prog.write(b"%d\n" % (i + 1))
+                if i + 1 == report:
+                    prog.write(b"%d\n" % report)
+                    report += step
             out = a.tobytes()
         else:
             return finish("no_entry", "the strategy defines neither signals(data, params) nor next(i, data, state)")

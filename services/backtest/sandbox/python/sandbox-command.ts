@@ -17,18 +17,43 @@ export interface PythonRuntime {
   mergedUsr: boolean;
 }
 
+/**
+ * How the job reaches the sandbox uid, decided by the probe:
+ * - "userns": the worker is not root; bwrap maps it to the sandbox uid in a new user namespace
+ *   and forbids nested ones (`--disable-userns`). What production runs.
+ * - "drop-then-userns": the worker is root; setpriv becomes the sandbox uid first, then as
+ *   above. Needs the interpreter readable by that uid.
+ * - "root-then-drop": the worker is root and the interpreter is only readable by root (e.g.
+ *   pyenv under /root): bwrap builds the namespaces and binds as root, without a user
+ *   namespace, and setpriv inside drops to the sandbox uid before prlimit and python. (A user
+ *   namespace created by root maps the sandbox to kernel uid 0, which RLIMIT_NPROC ignores.)
+ *   Nested user namespaces are not forbidden in this mode.
+ */
+export type SandboxMode = "userns" | "drop-then-userns" | "root-then-drop";
+
 export interface SandboxCommandOptions {
+  mode: SandboxMode;
   bwrap: string;
   prlimit: string;
-  /** Set when the worker runs as root: setpriv path and the uid/gid to become before bwrap. */
-  dropPrivileges?: { setpriv: string; uid: number; gid: number };
-  /** uid/gid inside the sandbox; 65534 (nobody). */
+  /** Needed by the two modes that drop from root. */
+  setpriv?: string;
+  /** uid and gid of the sandboxed process; 65534 (nobody). */
   sandboxUid: number;
 }
 
 /** Bytes of address space for a job: the user's budget plus room for the columns it reads. */
 export function addressSpaceBytes(limits: SandboxLimits, dataBytes: number): number {
   return (limits.memoryMb + Math.ceil((2 * dataBytes) / 2 ** 20)) * 2 ** 20;
+}
+
+/** `--dir` for every ancestor of the bound prefixes, world-traversable whatever the host's modes. */
+function ancestorDirs(prefixes: string[]): string[] {
+  const dirs = new Set<string>();
+  for (const p of prefixes) {
+    const parts = p.split("/").filter(Boolean);
+    for (let i = 1; i < parts.length; i++) dirs.add(`/${parts.slice(0, i).join("/")}`);
+  }
+  return [...dirs].sort().flatMap((d) => ["--perms", "0755", "--dir", d]);
 }
 
 export function buildSandboxCommand(
@@ -38,25 +63,24 @@ export function buildSandboxCommand(
   options: SandboxCommandOptions,
 ): { command: string; args: string[] } {
   const uid = String(options.sandboxUid);
-  const binds = runtime.prefixes.filter((p) => p !== "/usr" && !p.startsWith("/usr/")).flatMap((p) => ["--ro-bind", p, p]);
+  const prefixes = runtime.prefixes.filter((p) => p !== "/usr" && !p.startsWith("/usr/"));
+  const binds = [...ancestorDirs(prefixes), ...prefixes.flatMap((p) => ["--ro-bind", p, p])];
   const libs = runtime.mergedUsr
     ? ["--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64"]
     : ["--ro-bind-try", "/lib", "/lib", "--ro-bind-try", "/lib64", "/lib64"];
   const cpuSeconds = Math.max(1, Math.ceil(limits.cpuMs / 1000));
+  const setpriv = options.setpriv ?? "/usr/bin/setpriv";
+  const dropTo = [`--reuid=${uid}`, `--regid=${uid}`, "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"];
+  const namespaces =
+    options.mode === "root-then-drop"
+      ? ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
+      : // No nested user namespaces: the sandbox cannot gain capabilities in a namespace of its own.
+        ["--unshare-all", "--unshare-user", "--disable-userns", "--cap-drop", "ALL", "--uid", uid, "--gid", uid];
   const bwrap = [
     options.bwrap,
-    "--unshare-all",
-    "--unshare-user",
-    // No nested user namespaces: the sandbox cannot regain capabilities in a namespace of its own.
-    "--disable-userns",
+    ...namespaces,
     "--die-with-parent",
     "--new-session",
-    "--cap-drop",
-    "ALL",
-    "--uid",
-    uid,
-    "--gid",
-    uid,
     "--hostname",
     "sandbox",
     "--clearenv",
@@ -88,6 +112,7 @@ export function buildSandboxCommand(
     "--remount-ro",
     "/",
     "--",
+    ...(options.mode === "root-then-drop" ? [setpriv, ...dropTo, "--"] : []),
     options.prlimit,
     `--cpu=${cpuSeconds}:${cpuSeconds + 1}`,
     `--as=${addressSpaceBytes(limits, dataBytes)}`,
@@ -102,18 +127,6 @@ export function buildSandboxCommand(
     "-c",
     PY_BOOTSTRAP,
   ];
-  const drop = options.dropPrivileges;
-  if (drop === undefined) return { command: bwrap[0]!, args: bwrap.slice(1) };
-  return {
-    command: drop.setpriv,
-    args: [
-      `--reuid=${drop.uid}`,
-      `--regid=${drop.gid}`,
-      "--clear-groups",
-      "--inh-caps=-all",
-      "--bounding-set=-all",
-      "--no-new-privs",
-      ...bwrap,
-    ],
-  };
+  if (options.mode !== "drop-then-userns") return { command: bwrap[0]!, args: bwrap.slice(1) };
+  return { command: setpriv, args: [...dropTo, ...bwrap] };
 }
