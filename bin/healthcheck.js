@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // The container health probe (the image's HEALTHCHECK and the targets' healthcheck command):
-// GET http://127.0.0.1:<port>/healthz, exit 0 on a 200 within 3 s, else exit 1 with one line
+// GET http://127.0.0.1:<port><path>, exit 0 on a 200 within 3 s, else exit 1 with one line
 // on stderr saying why (Docker keeps it in the container's health log).
 //
 // Port: the first argument, else MCP_PORT (the variable the MCP services listen on), else 8000.
+// Path: the second argument (a descriptor's health path), else /healthz.
 // Plain JavaScript with Node built-ins only, so a probe costs a bare `node` start, not the CLI's.
 import { request } from "node:http";
 import process from "node:process";
@@ -17,7 +18,13 @@ if (!Number.isInteger(port) || port < 1 || port > 65535) {
   process.exit(1);
 }
 
-const url = `http://127.0.0.1:${port}/healthz`;
+const path = process.argv[3] ?? "/healthz";
+if (!/^\/[\w\-./]*$/.test(path)) {
+  process.stderr.write(`healthcheck: ${JSON.stringify(path)} is not an absolute URL path\n`);
+  process.exit(1);
+}
+
+const url = `http://127.0.0.1:${port}${path}`;
 
 function fail(reason) {
   process.stderr.write(`healthcheck: ${url} ${reason}\n`);

@@ -26,8 +26,13 @@ export type EnvMap = Record<string, string | undefined>;
 /** The variable names a service's zod schema declares (its input, before defaults). */
 export type EnvName<S extends z.ZodType> = Extract<keyof z.input<S>, string>;
 
-/** Environment a runtime sets: only variables of its service's schema. */
-export type ServiceEnv<E extends string> = Partial<Record<E, string>>;
+/**
+ * Environment a runtime sets: each variable of its service's schema -> its value from the
+ * target's context (unset when it returns undefined). An object literal rather than a function
+ * returning one, because TypeScript checks an object literal's keys but not a returned one's:
+ * a misspelt variable here fails `tsc`.
+ */
+export type EnvSpec<E extends string> = Partial<Record<E, (context: DeployContext) => string | undefined>>;
 
 /** Backup schedule and retention, from the stack configuration (`backup*`). */
 export interface BackupSettings {
@@ -160,7 +165,7 @@ export interface Runtime<E extends string = string> {
   /** Arguments to the image's `quantmind` entrypoint (`lambda`: unused; `scheduled`: the default of each run). */
   command: readonly string[];
   /** Non-secret environment, from the target's context. */
-  env(context: DeployContext): ServiceEnv<E>;
+  env: EnvSpec<E>;
   /** Secret variables -> stack secret; delivered as `<VAR>_FILE` files (Docker) or Secrets Manager references (ECS). */
   secrets: Partial<Record<E, ServiceSecretKey>>;
   /** Writable paths (tmpfs); everything else is read-only. */
@@ -264,9 +269,14 @@ export function requireObjectStore(context: DeployContext, service: string): Non
   return context.objectStore;
 }
 
-/** A runtime's environment as plain variables (unset entries dropped). */
-export function envValues(env: ServiceEnv<string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+/** A runtime's environment for one context, as plain variables (unset ones dropped). */
+export function resolveEnv(runtime: Pick<Runtime, "env">, context: DeployContext): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [variable, value] of Object.entries(runtime.env)) {
+    const resolved = value?.(context);
+    if (resolved !== undefined) env[variable] = resolved;
+  }
+  return env;
 }
 
 /** A runtime's secret variables and their stack secrets (unset entries dropped). */

@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { fileURLToPath } from "node:url";
 import { SERVICE_CATALOGUE } from "../catalogue.js";
 import { backupSettings } from "../container-conventions.js";
-import { envValues, mcpOf, type AnyServiceDescriptor, type DeployContext, type Runtime } from "../descriptor.js";
+import { resolveEnv, mcpOf, type AnyServiceDescriptor, type DeployContext, type Runtime } from "../descriptor.js";
 import { deploymentsFor, type Deployment } from "../deployments.js";
 import { TargetConfigError } from "../errors.js";
 import { Alarms } from "../components/aws/alarms.js";
@@ -256,7 +256,7 @@ export function createAwsTarget(config: AwsStackConfig, secrets: StackSecrets, o
       secretNamePrefix: `${prefix}/`,
       recoveryWindowInDays: config.deletionProtection ? 30 : 0,
       logRetentionDays: config.logRetentionDays,
-      environment: contextFor(deployment.runtime).apply((context) => envValues(deployment.runtime.env(context))),
+      environment: contextFor(deployment.runtime).apply((context) => resolveEnv(deployment.runtime, context)),
       alarmTopicArn: alarms.topicArn,
     });
     return { deployment, mcp: shape.mcp, fn };

@@ -44,6 +44,8 @@ export interface DockerStack {
 
 export function deployDockerStack(args: DockerStackArgs, parent?: pulumi.Resource): DockerStack {
   const { namePrefix, host } = args;
+  // Checked before any resource exists: a runtime this host cannot run stops the program here.
+  const deployments = deploymentsFor(args.config.target, args.catalogue ?? SERVICE_CATALOGUE).filter((d) => d.host === "docker");
   const opts = { parent, provider: host.provider, dependsOn: host.ready };
   const network = new docker.Network(
     "network",
@@ -63,7 +65,6 @@ export function deployDockerStack(args: DockerStackArgs, parent?: pulumi.Resourc
     backup: backupSettings(args.config),
   };
   const backends = { qdrant: qdrant.ready, redis: redis.ready };
-  const deployments = deploymentsFor(args.config.target, args.catalogue ?? SERVICE_CATALOGUE).filter((d) => d.host === "docker");
   const services = new Map<string, DockerService>();
   for (const deployment of deployments) {
     const { runtime } = deployment;

@@ -4,19 +4,19 @@
  * an EventBridge-scheduled ECS task writing to the stack's S3 bucket; ElastiCache snapshots
  * itself, so there is no Redis run there. Both read BackupEnvSchema (config.ts).
  */
-import { defineService, IMAGE_STATE_DIR, requireObjectStore, type DeployContext, type EnvName, type ServiceEnv } from "../../infra/descriptor.js";
+import { defineService, IMAGE_STATE_DIR, requireObjectStore, type EnvName, type EnvSpec } from "../../infra/descriptor.js";
 import type { BackupEnvSchema } from "./config.js";
 
 type BackupVariable = EnvName<typeof BackupEnvSchema>;
 
 /** Schedules and retention from the stack configuration. */
-const scheduleEnv = (c: DeployContext): ServiceEnv<BackupVariable> => ({
-  BACKUP_SCHEDULE_QDRANT: c.backup.qdrantSchedule,
-  BACKUP_KEEP_HOURLY: String(c.backup.keepHourly),
-  BACKUP_KEEP_DAILY: String(c.backup.keepDaily),
-  BACKUP_KEEP_WEEKLY: String(c.backup.keepWeekly),
-  LOG_LEVEL: c.logLevel,
-});
+const scheduleEnv: EnvSpec<BackupVariable> = {
+  BACKUP_SCHEDULE_QDRANT: (c) => c.backup.qdrantSchedule,
+  BACKUP_KEEP_HOURLY: (c) => String(c.backup.keepHourly),
+  BACKUP_KEEP_DAILY: (c) => String(c.backup.keepDaily),
+  BACKUP_KEEP_WEEKLY: (c) => String(c.backup.keepWeekly),
+  LOG_LEVEL: (c) => c.logLevel,
+};
 
 const limits = { memoryMb: 512, cpus: 0.5, pidsLimit: 128 };
 
@@ -27,17 +27,17 @@ export const backupDeploy = defineService<BackupVariable>({
   run: {
     shape: { kind: "daemon" },
     command: ["backup", "schedule"],
-    env: (c) => ({
-      ...scheduleEnv(c),
-      REDIS_URL: c.redisUrl,
-      REDIS_RDB_PATH: "/data/dump.rdb",
-      QDRANT_URL: c.qdrantUrl,
-      BACKUP_STORAGE: "local",
-      BACKUP_DIR: `${IMAGE_STATE_DIR}/backups`,
-      BACKUP_WORK_DIR: `${IMAGE_STATE_DIR}/work`,
-      BACKUP_METRICS_FILE: `${IMAGE_STATE_DIR}/metrics/backup.prom`,
-      BACKUP_SCHEDULE_REDIS: c.backup.redisSchedule,
-    }),
+    env: {
+      ...scheduleEnv,
+      REDIS_URL: (c) => c.redisUrl,
+      REDIS_RDB_PATH: () => "/data/dump.rdb",
+      QDRANT_URL: (c) => c.qdrantUrl,
+      BACKUP_STORAGE: () => "local",
+      BACKUP_DIR: () => `${IMAGE_STATE_DIR}/backups`,
+      BACKUP_WORK_DIR: () => `${IMAGE_STATE_DIR}/work`,
+      BACKUP_METRICS_FILE: () => `${IMAGE_STATE_DIR}/metrics/backup.prom`,
+      BACKUP_SCHEDULE_REDIS: (c) => c.backup.redisSchedule,
+    },
     secrets: { REDIS_PASSWORD: "redisPassword", QDRANT_API_KEY: "qdrantApiKey" },
     tmpfsPaths: ["/tmp"],
     // Redis's data read-only (the RDB the backup copies); backups on the service's own volume.
@@ -70,17 +70,14 @@ export const backupDeploy = defineService<BackupVariable>({
         },
       },
       command: ["backup", "run", "qdrant"],
-      env: (c) => {
-        const store = requireObjectStore(c, "backup");
-        return {
-          ...scheduleEnv(c),
-          QDRANT_URL: c.qdrantUrl,
-          BACKUP_STORAGE: "s3",
-          BACKUP_S3_BUCKET: store.bucket,
-          BACKUP_S3_PREFIX: store.prefix,
-          BACKUP_S3_REGION: store.region,
-          BACKUP_S3_SSE: "AES256",
-        };
+      env: {
+        ...scheduleEnv,
+        QDRANT_URL: (c) => c.qdrantUrl,
+        BACKUP_STORAGE: () => "s3",
+        BACKUP_S3_BUCKET: (c) => requireObjectStore(c, "backup").bucket,
+        BACKUP_S3_PREFIX: (c) => requireObjectStore(c, "backup").prefix,
+        BACKUP_S3_REGION: (c) => requireObjectStore(c, "backup").region,
+        BACKUP_S3_SSE: () => "AES256",
       },
       secrets: { QDRANT_API_KEY: "qdrantApiKey" },
       tmpfsPaths: ["/tmp"],

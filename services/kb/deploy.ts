@@ -2,7 +2,7 @@
  * How the knowledge base deploys: the indexer as a job that runs to completion on every deploy,
  * then the MCP server, which waits for it. Both read KbEnvSchema (config.ts).
  */
-import { CONTAINER_DATA_DIR, defineService, type DeployContext, type EnvName, type ServiceEnv } from "../../infra/descriptor.js";
+import { CONTAINER_DATA_DIR, defineService, type EnvName, type EnvSpec } from "../../infra/descriptor.js";
 import type { KbEnvSchema } from "./config.js";
 
 export const KB_MCP_PORT = 8000;
@@ -10,12 +10,12 @@ export const KB_MCP_PORT = 8000;
 type KbVariable = EnvName<typeof KbEnvSchema>;
 
 /** The variables both read: Qdrant, the collection, where run-time files go, log level. */
-const kbEnv = (c: DeployContext): ServiceEnv<KbVariable> => ({
-  QDRANT_URL: c.qdrantUrl,
-  KB_COLLECTION: c.kbCollection,
-  QM_DATA_DIR: CONTAINER_DATA_DIR,
-  LOG_LEVEL: c.logLevel,
-});
+const kbEnv: EnvSpec<KbVariable> = {
+  QDRANT_URL: (c) => c.qdrantUrl,
+  KB_COLLECTION: (c) => c.kbCollection,
+  QM_DATA_DIR: () => CONTAINER_DATA_DIR,
+  LOG_LEVEL: (c) => c.logLevel,
+};
 
 const parse = async (env: Record<string, string | undefined>) => (await import("./config.js")).loadKbConfig(env);
 
@@ -26,7 +26,7 @@ export const kbIndexerDeploy = defineService<KbVariable>({
   run: {
     shape: { kind: "job" },
     command: ["index"],
-    env: (c) => ({ ...kbEnv(c), KB_EMBED_WORKERS: "2" }),
+    env: { ...kbEnv, KB_EMBED_WORKERS: () => "2" },
     secrets: { QDRANT_API_KEY: "qdrantApiKey" },
     tmpfsPaths: ["/tmp"],
     limits: { memoryMb: 2048, cpus: 2, pidsLimit: 256 },

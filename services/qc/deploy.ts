@@ -19,7 +19,7 @@ export const qcMcpDeploy = defineService<QcVariable>({
   run: {
     shape: { kind: "mcp", port: QC_MCP_PORT, mcp },
     command: ["serve", "qc", "--transport", "http", "--host", "0.0.0.0", "--port", String(QC_MCP_PORT)],
-    env: (c) => ({ QM_DATA_DIR: CONTAINER_DATA_DIR, LOG_LEVEL: c.logLevel }),
+    env: { QM_DATA_DIR: () => CONTAINER_DATA_DIR, LOG_LEVEL: (c) => c.logLevel },
     secrets: { QC_USER_ID: "qcUserId", QC_API_TOKEN: "qcApiToken", MCP_API_KEY: "qcMcpApiKey" },
     tmpfsPaths: ["/tmp"],
     limits: { memoryMb: 512, cpus: 0.5, pidsLimit: 128 },
@@ -53,7 +53,7 @@ export const qcMcpDeploy = defineService<QcVariable>({
         },
       },
       command: [],
-      env: (c) => ({ LOG_LEVEL: c.logLevel }),
+      env: { LOG_LEVEL: (c) => c.logLevel },
       secrets: {},
       tmpfsPaths: [],
       limits: { memoryMb: 1024, cpus: 1, pidsLimit: 128 },

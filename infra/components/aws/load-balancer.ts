@@ -17,6 +17,8 @@ export interface LoadBalancerRoute {
   prefix: string;
   /** The service's container port. */
   port: number;
+  /** What the target group probes; default `/healthz`. */
+  healthPath?: string;
 }
 
 export interface LoadBalancerArgs {
@@ -104,7 +106,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
           port: route.port,
           // Stateless MCP requests finish quickly; no need to hold a draining task for the default 300 s.
           deregistrationDelay: 30,
-          healthCheck: { path: "/healthz", matcher: "200", interval: 15, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3 },
+          healthCheck: { path: route.healthPath ?? "/healthz", matcher: "200", interval: 15, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3 },
         },
         parent,
       );

@@ -7,7 +7,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { envValues, type DeployContext, type RunAlerts } from "../../descriptor.js";
+import { resolveEnv, type DeployContext, type RunAlerts } from "../../descriptor.js";
 import type { Deployment } from "../../deployments.js";
 import { containerHardening } from "../../hardening.js";
 import { toAwsCron } from "./aws-cron.js";
@@ -57,7 +57,7 @@ export class ScheduledTask extends pulumi.ComponentResource {
         containerName: deployment.name,
         image: args.image,
         command: runtime.command,
-        environment: context.apply((c) => envValues(runtime.env(c))),
+        environment: context.apply((c) => resolveEnv(runtime, c)),
         secrets: secretRefs(deployment.name, runtime.secrets, args.secrets),
         hardening: containerHardening({ ...runtime.limits, tmpfsPaths: runtime.tmpfsPaths }),
         logGroupName: `/quantmind/${args.namePrefix}-${deployment.name}`,

@@ -12,7 +12,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { healthcheckCommand } from "../../container-conventions.js";
-import { envValues, httpOf, isLongRunning, QUEUE_DEPTH_METRIC, QUEUE_METRIC_NAMESPACE, scalingOf, type DeployContext } from "../../descriptor.js";
+import { resolveEnv, httpOf, isLongRunning, QUEUE_DEPTH_METRIC, QUEUE_METRIC_NAMESPACE, scalingOf, type DeployContext } from "../../descriptor.js";
 import type { Deployment } from "../../deployments.js";
 import { DescriptorError } from "../../errors.js";
 import { containerHardening } from "../../hardening.js";
@@ -86,7 +86,7 @@ export class FargateService extends pulumi.ComponentResource {
         containerName: deployment.name,
         image: args.image,
         command: runtime.command,
-        environment: pulumi.output(args.context).apply((context) => envValues(runtime.env(context))),
+        environment: pulumi.output(args.context).apply((context) => resolveEnv(runtime, context)),
         secrets: secretRefs(deployment.name, runtime.secrets, args.secrets),
         hardening: containerHardening({ ...runtime.limits, tmpfsPaths: runtime.tmpfsPaths }),
         ...(http && { ports: [http.port] }),

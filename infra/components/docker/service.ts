@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { healthcheckCommand, secretFilePath } from "../../container-conventions.js";
-import { envValues, httpOf, isLongRunning, secretEntries, type DeployContext } from "../../descriptor.js";
+import { resolveEnv, httpOf, isLongRunning, secretEntries, type DeployContext } from "../../descriptor.js";
 import type { Deployment } from "../../deployments.js";
 import { containerHardening } from "../../hardening.js";
 import type { ServiceSecretKey } from "../../../stacks/secrets.js";
@@ -54,7 +54,7 @@ export class DockerService extends pulumi.ComponentResource {
         command: runtime.command,
         hardening: containerHardening({ ...runtime.limits, tmpfsPaths: runtime.tmpfsPaths }),
         env: {
-          ...envValues(runtime.env(args.context)),
+          ...resolveEnv(runtime, args.context),
           ...Object.fromEntries(secrets.map(([variable]) => [`${variable}_FILE`, secretFilePath(variable)])),
         },
         secretFiles: Object.fromEntries(secrets.map(([variable, key]) => [variable, args.secrets[key]])),

@@ -10,7 +10,7 @@
  */
 import type { BackendDefinition } from "../../../infra/backends.js";
 import { HEALTHCHECK_TIMING, healthcheckCommand, SECRETS_DIR, secretFilePath } from "../../../infra/container-conventions.js";
-import { envValues, httpOf, isLongRunning, type DeployContext, type Runtime } from "../../../infra/descriptor.js";
+import { resolveEnv, httpOf, isLongRunning, type DeployContext, type Runtime } from "../../../infra/descriptor.js";
 import { containerHardening, dockerRunHardeningFlags, type ContainerHardening } from "../../../infra/hardening.js";
 import { runLabels, type ContainerRun } from "./run.js";
 
@@ -84,7 +84,7 @@ export function serviceCreateArgs(spec: ServiceSpec): string[] {
   }
   if (http !== undefined && spec.port === undefined) throw new Error(`${service.name} listens on a port: pass one`);
   const env: Record<string, string | undefined> = {
-    ...envValues(service.env(spec.context)),
+    ...resolveEnv(service, spec.context),
     ...Object.fromEntries(secretVariables.map((variable) => [`${variable}_FILE`, secretFilePath(variable)])),
     ...spec.env,
   };

@@ -18,7 +18,7 @@ const SIGNALS = defineService<"REDIS_URL" | "REDIS_PASSWORD" | "MCP_API_KEY" | "
   run: {
     shape: { kind: "mcp", port: 8010, mcp: { clientName: "quantmind-signals", apiKeySecret: "kbMcpApiKey" } },
     command: ["serve", "signals", "--transport", "http", "--host", "0.0.0.0", "--port", "8010"],
-    env: (c) => ({ REDIS_URL: c.redisUrl, LOG_LEVEL: c.logLevel }),
+    env: { REDIS_URL: (c) => c.redisUrl, LOG_LEVEL: (c) => c.logLevel },
     secrets: { REDIS_PASSWORD: "redisPassword", MCP_API_KEY: "kbMcpApiKey" },
     tmpfsPaths: ["/tmp"],
     limits: { memoryMb: 512, cpus: 0.5, pidsLimit: 128 },

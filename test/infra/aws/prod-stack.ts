@@ -50,6 +50,8 @@ export async function evaluateProdStack(
     secrets?: Partial<Record<TestSecretKey, string>>;
     catalogue?: readonly AnyServiceDescriptor[];
     mocks?: PulumiMockOptions;
+    /** Build each Lambda with its descriptor's bundler, as the program does; default a tiny archive. */
+    realBundles?: boolean;
   } = {},
 ): Promise<ProdStackRun> {
   const secrets = { ...TEST_SECRETS, ...options.secrets };
@@ -66,7 +68,7 @@ export async function evaluateProdStack(
   const config = parseStackConfig("prod", all);
   if (config.target !== "aws") throw new Error(`Pulumi.prod.yaml targets ${config.target}, expected aws`);
   const target = createAwsTarget(config, loadStackSecrets(config), {
-    lambdaArchive: () => tinyLambdaArchive(),
+    ...(!options.realBundles && { lambdaArchive: () => tinyLambdaArchive() }),
     ...(options.catalogue && { catalogue: options.catalogue }),
   });
   await settled(run);
