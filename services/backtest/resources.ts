@@ -47,7 +47,7 @@ export function registerBacktestResources(server: McpServer, deps: BacktestDeps)
     }),
     { title: "Backtest equity chart", description: "Equity (blue), buy-and-hold (grey) and drawdown (red) as PNG", mimeType: "image/png" },
     async (uri, { id }) => {
-      const png = await deps.service.store.png(String(id));
+      const png = await deps.service.png(String(id));
       if (!png) throw new BacktestNotFoundError(`${String(id)} (completed)`);
       return { contents: [{ uri: uri.href, mimeType: "image/png", blob: png.toString("base64") }] };
     },

@@ -1,8 +1,8 @@
 /**
  * The backtest picture: equity (blue) and buy-and-hold of the same capital (grey) on top, the
  * drawdown below it (red, 0 at the panel's top edge). Curves longer than the plot is wide are
- * reduced to each pixel column's first, lowest, highest and last value, so a 1,000,000-bar run
- * keeps its spikes and draws as fast as a short one.
+ * reduced to each pixel column's first, lowest, highest and last value (reduceForChart), so a
+ * 1,000,000-bar run keeps its spikes and draws as fast as a short one.
  */
 import { num, renderPng } from "./render-png.js";
 
@@ -19,22 +19,52 @@ export const EQUITY_LAYOUT = {
 
 export interface EquityChartInput {
   equity: ArrayLike<number>;
-  /** Fraction below the running peak, 0-1, one per bar. */
+  /** Fraction below the running peak, 0-1. */
   drawdown: ArrayLike<number>;
-  /** Close prices; buy-and-hold is initial capital x close / first close. */
-  close: ArrayLike<number>;
-  initialCapital: number;
+  /** The initial capital held in the instrument instead. */
+  buyHold: ArrayLike<number>;
+}
+
+/** Columns a long series is reduced to: one per pixel of the plot. */
+export const CHART_COLUMNS = EQUITY_LAYOUT.right - EQUITY_LAYOUT.left;
+
+/**
+ * A series as the chart needs it: itself when short, else each pixel column's first, lowest,
+ * highest and last value. The report keeps this (a few thousand numbers) so the picture can be
+ * drawn later, exactly, without the bars.
+ */
+export function reduceForChart(series: ArrayLike<number>): number[] {
+  const n = series.length;
+  if (n <= 2 * CHART_COLUMNS) return Array.from(series);
+  const out: number[] = [];
+  for (let c = 0; c < CHART_COLUMNS; c++) {
+    const from = Math.floor((c / CHART_COLUMNS) * n);
+    const to = Math.max(from + 1, Math.floor(((c + 1) / CHART_COLUMNS) * n));
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = from; i < to; i++) {
+      const v = series[i]!;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    out.push(series[from]!, min, max, series[to - 1]!);
+  }
+  return out;
+}
+
+/** Buy-and-hold of `capital` over `close`: capital x close / first close. */
+export function buyAndHold(close: ArrayLike<number>, capital: number): Float64Array {
+  const first = close[0] || 1;
+  return Float64Array.from({ length: close.length }, (_, i) => (capital * close[i]!) / first);
 }
 
 export function equityChartSvg(input: EquityChartInput): string {
   const L = EQUITY_LAYOUT;
-  const n = input.equity.length;
-  const first = input.close[0] ?? 1;
-  const buyHold = Float64Array.from({ length: n }, (_, i) => (input.initialCapital * (input.close[i] ?? first)) / (first || 1));
+  const buyHold = input.buyHold;
   let lo = Infinity;
   let hi = -Infinity;
   for (const series of [input.equity, buyHold]) {
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < series.length; i++) {
       const v = series[i]!;
       if (!Number.isFinite(v)) continue;
       if (v < lo) lo = v;
@@ -43,7 +73,7 @@ export function equityChartSvg(input: EquityChartInput): string {
   }
   if (!(hi > lo)) [lo, hi] = [lo - 1 || -1, hi + 1 || 1];
   let maxDd = 0;
-  for (let i = 0; i < n; i++) maxDd = Math.max(maxDd, input.drawdown[i] ?? 0);
+  for (let i = 0; i < input.drawdown.length; i++) maxDd = Math.max(maxDd, input.drawdown[i] ?? 0);
   const topY = (v: number) => L.top.y1 - ((v - lo) / (hi - lo)) * (L.top.y1 - L.top.y0);
   const ddY = (v: number) => L.drawdown.y0 + (maxDd > 0 ? v / maxDd : 0) * (L.drawdown.y1 - L.drawdown.y0);
   const equityPath = linePath(input.equity, topY);
@@ -70,35 +100,14 @@ export function equityChartPng(input: EquityChartInput): Buffer {
   return renderPng(equityChartSvg(input));
 }
 
-/** An SVG path over the plot's width; one column's first, min, max and last value when the series is long. */
+/** An SVG path over the plot's width, through the reduced series. */
 function linePath(series: ArrayLike<number>, y: (v: number) => number): string {
   const L = EQUITY_LAYOUT;
-  const n = series.length;
+  const points = series.length > 2 * CHART_COLUMNS ? reduceForChart(series) : Array.from(series);
+  const n = points.length;
   if (n === 0) return "";
   const span = L.right - L.left;
-  const x = (i: number) => L.left + (n === 1 ? 0 : (i / (n - 1)) * span);
-  const parts: string[] = [];
-  const push = (px: number, v: number) => parts.push(`${parts.length === 0 ? "M" : "L"}${num(px)},${num(y(Number.isFinite(v) ? v : 0))}`);
-  if (n <= 2 * span) {
-    for (let i = 0; i < n; i++) push(x(i), series[i]!);
-    return parts.join(" ");
-  }
-  const columns = Math.ceil(span);
-  for (let c = 0; c < columns; c++) {
-    const from = Math.floor((c / columns) * n);
-    const to = Math.max(from + 1, Math.floor(((c + 1) / columns) * n));
-    let min = Infinity;
-    let max = -Infinity;
-    for (let i = from; i < to; i++) {
-      const v = series[i]!;
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
-    const px = L.left + c + 0.5;
-    push(px, series[from]!);
-    push(px, min);
-    push(px, max);
-    push(px, series[to - 1]!);
-  }
-  return parts.join(" ");
+  return points
+    .map((v, i) => `${i === 0 ? "M" : "L"}${num(L.left + (n === 1 ? 0 : (i / (n - 1)) * span))},${num(y(Number.isFinite(v) ? v : 0))}`)
+    .join(" ");
 }

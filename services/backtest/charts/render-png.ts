@@ -4,10 +4,12 @@
  * Numbers travel in the tool's text and the JSON report instead.
  */
 import { Resvg } from "@resvg/resvg-js";
+import { encodePng } from "./png-encode.js";
 
 export function renderPng(svg: string): Buffer {
   const resvg = new Resvg(svg, { font: { loadSystemFonts: false }, fitTo: { mode: "original" }, background: "#ffffff" });
-  return resvg.render().asPng();
+  const image = resvg.render();
+  return encodePng(image.pixels, image.width, image.height);
 }
 
 /** Escapes nothing because nothing user-given enters the SVG: every value below is a number we formatted. */

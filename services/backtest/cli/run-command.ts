@@ -56,7 +56,7 @@ export async function runBacktestFile(file: string, options: RunCommandOptions, 
       throw new BacktestRunFailed(failure.code, `${failure.code}: ${failure.message}${failure.line !== undefined ? ` (line ${failure.line})` : ""}`);
     }
     const pngPath = options.out ?? `${file.replace(/\.[^./]+$/, "")}.png`;
-    await writeFile(pngPath, (await runtime.store.png(id))!);
+    await writeFile(pngPath, (await runtime.service.png(id))!);
     if (options.report) await writeFile(options.report, (await runtime.store.report(id))!);
     out.write(statisticsTable(record.statistics ?? {}, record.tradeCount ?? 0));
     out.write(`\nchart: ${pngPath} (blue equity, grey buy-and-hold, red drawdown)\n${options.report ? `report: ${options.report}\n` : ""}`);

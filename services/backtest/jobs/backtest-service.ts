@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
+import { equityChartPng } from "../charts/equity-chart.js";
 import { BacktestConfigSchema, type BacktestConfig } from "../config.js";
 import type { JobQueue } from "../queue/job-queue.js";
 import { cacheKey } from "./cache-key.js";
@@ -71,6 +72,21 @@ export class BacktestService {
       this.queue.abortLocal(id); // a worker in this process stops at once; others notice on their next poll
     }
     return status;
+  }
+
+  /**
+   * The equity chart of a completed backtest: drawn from its report on first request, then kept.
+   * Undefined while it has no report (not completed).
+   */
+  async png(id: string): Promise<Buffer | undefined> {
+    const stored = await this.store.png(id);
+    if (stored) return stored;
+    const report = await this.store.report(id);
+    if (!report) return undefined;
+    const { chart } = JSON.parse(report.toString("utf8")) as { chart: { equity: number[]; drawdown: number[]; buy_hold: number[] } };
+    const png = equityChartPng({ equity: chart.equity, drawdown: chart.drawdown, buyHold: chart.buy_hold });
+    await this.store.savePng(id, png);
+    return png;
   }
 
   list(query: ListQuery): Promise<BacktestRecord[]> {

@@ -64,7 +64,6 @@ export class MemoryBacktestStore implements BacktestStore {
     delete record.etaMs;
     const entry = this.entries.get(id)!;
     entry.report = outcome.report;
-    entry.png = outcome.png;
     if (!this.cache.has(record.cacheKey)) this.cache.set(record.cacheKey, id);
     return true;
   }
@@ -107,6 +106,11 @@ export class MemoryBacktestStore implements BacktestStore {
 
   async png(id: string): Promise<Buffer | undefined> {
     return this.entries.get(id)?.png;
+  }
+
+  async savePng(id: string, png: Buffer): Promise<void> {
+    const entry = this.entries.get(id);
+    if (entry && entry.record.status === "completed") entry.png ??= png;
   }
 
   async cached(cacheKey: string): Promise<string | undefined> {

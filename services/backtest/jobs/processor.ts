@@ -1,7 +1,7 @@
 /**
  * One backtest from request to outcome: load the bars the configuration selects, run the strategy
  * in the sandbox (targets per bar), run the engine over them, and keep the statistics, the report
- * and the picture. Every stage reports progress; the signal reaches the sandbox, where a strategy
+ * (the picture is drawn from it on first request). Every stage reports progress; the signal reaches the sandbox, where a strategy
  * spends nearly all of a job's time.
  */
 import type { BacktestConfig } from "../config.js";
@@ -9,7 +9,6 @@ import type { Bars } from "../engine/bars.js";
 import type { EngineOptions, EngineResult } from "../engine/types.js";
 import type { SandboxLimitsInput } from "../sandbox/limits.js";
 import type { StrategyRequest } from "../sandbox/run-strategy.js";
-import { equityChartPng } from "../charts/equity-chart.js";
 import { parseConfig } from "./backtest-service.js";
 import { Mq5UnavailableError } from "./errors.js";
 import type { DatasetCatalog } from "./datasets.js";
@@ -51,14 +50,8 @@ export function createBacktestProcessor(deps: ProcessorDeps): BacktestProcessor 
     signal.throwIfAborted();
     const result = deps.runEngine(bars, targets, config);
     onProgress(STAGES.engine);
-    const report = buildReport(request, config, bars, result);
-    const png = equityChartPng({ equity: result.equity, drawdown: result.drawdown, close: bars.close, initialCapital: config.initial_capital });
+    const report = Buffer.from(JSON.stringify(buildReport(request, config, bars, result)));
     onProgress(1);
-    return {
-      statistics: { ...result.stats },
-      tradeCount: result.trades.length,
-      report: Buffer.from(JSON.stringify(report)),
-      png,
-    };
+    return { statistics: { ...result.stats }, tradeCount: result.trades.length, report };
   };
 }

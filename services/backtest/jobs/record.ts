@@ -54,12 +54,14 @@ export interface BacktestRecord {
   failure?: BacktestFailure;
 }
 
-/** What a finished run hands the store: the summary for status calls and the stored artefacts. */
+/**
+ * What a finished run hands the store: the summary for status calls and the report. The PNG is
+ * drawn from the report's chart series when first asked for (BacktestService.png), which keeps
+ * its rendering off the path from submission to completion.
+ */
 export interface BacktestOutcome {
   statistics: Record<string, number | string | null>;
   tradeCount: number;
   /** The full report, JSON. */
   report: Buffer;
-  /** Equity, drawdown and buy-and-hold, PNG. */
-  png: Buffer;
 }

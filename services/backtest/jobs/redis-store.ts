@@ -34,7 +34,7 @@ export class RedisBacktestStore implements BacktestStore {
   constructor(redis: Redis, private readonly pollMs = CANCEL_POLL_MS) {
     redis.defineCommand("btStart", { numberOfKeys: 1, lua: START_LUA });
     redis.defineCommand("btOwnerUpdate", { numberOfKeys: 1, lua: OWNER_UPDATE_LUA });
-    redis.defineCommand("btComplete", { numberOfKeys: 4, lua: COMPLETE_LUA });
+    redis.defineCommand("btComplete", { numberOfKeys: 3, lua: COMPLETE_LUA });
     redis.defineCommand("btCancel", { numberOfKeys: 1, lua: CANCEL_LUA });
     this.redis = redis as Scripts;
   }
@@ -88,14 +88,12 @@ export class RedisBacktestStore implements BacktestStore {
     const result = await this.redis.btComplete(
       backtestKeys.job(id),
       backtestKeys.report(id),
-      backtestKeys.png(id),
       backtestKeys.cache(await this.cacheKeyOf(id)),
       token,
       String(now),
       JSON.stringify(outcome.statistics),
       String(outcome.tradeCount),
       gzipSync(outcome.report),
-      outcome.png,
       id,
     );
     return result === 1;
@@ -144,6 +142,10 @@ export class RedisBacktestStore implements BacktestStore {
 
   async png(id: string): Promise<Buffer | undefined> {
     return (await this.redis.getBuffer(backtestKeys.png(id))) ?? undefined;
+  }
+
+  async savePng(id: string, png: Buffer): Promise<void> {
+    await this.redis.set(backtestKeys.png(id), png, "NX");
   }
 
   async cached(cacheKey: string): Promise<string | undefined> {

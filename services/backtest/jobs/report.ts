@@ -7,6 +7,7 @@
 import type { BacktestConfig } from "../config.js";
 import type { Bars } from "../engine/bars.js";
 import type { EngineResult } from "../engine/types.js";
+import { buyAndHold, reduceForChart } from "../charts/equity-chart.js";
 import type { BacktestRequest } from "./record.js";
 
 export const MAX_CURVE_POINTS = 10_000;
@@ -30,6 +31,8 @@ export interface BacktestReport {
     /** Fraction below the running peak, 0-1. */
     drawdown: number[];
   };
+  /** The series the equity chart draws, reduced to its pixel columns (charts/equity-chart.ts). */
+  chart: { equity: number[]; drawdown: number[]; buy_hold: number[] };
 }
 
 export function buildReport(request: BacktestRequest, config: BacktestConfig, bars: Bars, result: EngineResult): BacktestReport {
@@ -52,6 +55,11 @@ export function buildReport(request: BacktestRequest, config: BacktestConfig, ba
       time: picks.map((i) => new Date(bars.time[i]!).toISOString()),
       equity: picks.map((i) => result.equity[i]!),
       drawdown: picks.map((i) => result.drawdown[i]!),
+    },
+    chart: {
+      equity: reduceForChart(result.equity),
+      drawdown: reduceForChart(result.drawdown),
+      buy_hold: reduceForChart(buyAndHold(bars.close, config.initial_capital)),
     },
   };
 }

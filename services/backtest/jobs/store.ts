@@ -30,7 +30,7 @@ export interface BacktestStore {
   start(id: string, token: string, now: number): Promise<BacktestRecord | undefined>;
   /** Progress 0-100 and an ETA; false when `token` no longer owns the run. */
   progress(id: string, token: string, progress: number, etaMs: number | undefined): Promise<boolean>;
-  /** running -> completed with its artefacts, and the cache entry; false when `token` lost the run. */
+  /** running -> completed with its report, and the cache entry; false when `token` lost the run. */
   complete(id: string, token: string, outcome: BacktestOutcome, now: number): Promise<boolean>;
   fail(id: string, token: string, failure: BacktestFailure, now: number): Promise<boolean>;
   /** running -> queued, before the queue retries the job. */
@@ -41,6 +41,8 @@ export interface BacktestStore {
   onCancel(id: string, listener: () => void): () => void;
   report(id: string): Promise<Buffer | undefined>;
   png(id: string): Promise<Buffer | undefined>;
+  /** Keeps a completed backtest's PNG; the first one stored stays (two renders are identical). */
+  savePng(id: string, png: Buffer): Promise<void>;
   /** The id of a completed backtest with this cache key. */
   cached(cacheKey: string): Promise<string | undefined>;
   close(): Promise<void>;

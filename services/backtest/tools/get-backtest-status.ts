@@ -25,7 +25,7 @@ export function registerGetBacktestStatusTool(server: McpServer, deps: BacktestD
         const view = backtestView(await deps.service.get(backtest_id));
         const content: CallToolResult["content"] = [{ type: "text", text: describeView(view) }];
         if (view.status === "completed") {
-          const png = await deps.service.store.png(backtest_id);
+          const png = await deps.service.png(backtest_id);
           if (png) content.push({ type: "image", data: png.toString("base64"), mimeType: "image/png" });
           content.push(
             { type: "resource_link", uri: reportUri(backtest_id), name: `${backtest_id}-report`, mimeType: "application/json", description: "statistics, equity curve, drawdown, every trade" },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EQUITY_LAYOUT, equityChartPng, equityChartSvg } from "../../../services/backtest/charts/equity-chart.js";
+import { buyAndHold, CHART_COLUMNS, EQUITY_LAYOUT, equityChartPng, equityChartSvg, reduceForChart } from "../../../services/backtest/charts/equity-chart.js";
 import { HEATMAP_LAYOUT, heatmapCell, heatmapPng, viridis } from "../../../services/backtest/charts/heatmap-chart.js";
 import { decodePng } from "./png-decode.js";
 
@@ -15,7 +15,7 @@ describe("equity chart", () => {
   const close = Float64Array.from({ length: n }, (_, i) => 100 + i);
 
   it("is a PNG of the layout's size with the background, the drawdown and the equity where they belong", () => {
-    const png = decodePng(equityChartPng({ equity, drawdown, close, initialCapital: 10_000 }));
+    const png = decodePng(equityChartPng({ equity, drawdown, buyHold: buyAndHold(close, 10_000) }));
     expect([png.width, png.height]).toEqual([EQUITY_LAYOUT.width, EQUITY_LAYOUT.height]);
     expect(png.pixel(2, 2).slice(0, 3)).toEqual([255, 255, 255]);
     // Near the right edge the drawdown is at its maximum: the whole drawdown panel column is red.
@@ -34,15 +34,20 @@ describe("equity chart", () => {
   it("reduces a million-bar curve to the plot's width and keeps the extremes", () => {
     const big = new Float64Array(1_000_000).fill(100);
     big[500_000] = 1_000; // one spike must survive the reduction
-    const svg = equityChartSvg({ equity: big, drawdown: new Float64Array(big.length), close: new Float64Array(big.length).fill(1), initialCapital: 100 });
+    const svg = equityChartSvg({ equity: big, drawdown: new Float64Array(big.length), buyHold: new Float64Array(big.length).fill(100) });
     expect(svg.length).toBeLessThan(400_000);
     expect(svg).toContain(`,${EQUITY_LAYOUT.top.y0}`); // the spike reaches the top edge
+    const reduced = reduceForChart(big);
+    expect(reduced).toHaveLength(4 * CHART_COLUMNS);
+    expect(Math.max(...reduced)).toBe(1_000);
+    expect(reduceForChart([1, 2, 3])).toEqual([1, 2, 3]);
+    expect(Array.from(buyAndHold([50, 100, 25], 1_000))).toEqual([1_000, 2_000, 500]);
   });
 
   it("draws an empty or constant run without NaN", () => {
-    const svg = equityChartSvg({ equity: [5, 5], drawdown: [0, 0], close: [1, 1], initialCapital: 5 });
+    const svg = equityChartSvg({ equity: [5, 5], drawdown: [0, 0], buyHold: [5, 5] });
     expect(svg).not.toContain("NaN");
-    expect(decodePng(equityChartPng({ equity: [], drawdown: [], close: [], initialCapital: 1 })).width).toBe(EQUITY_LAYOUT.width);
+    expect(decodePng(equityChartPng({ equity: [], drawdown: [], buyHold: [] })).width).toBe(EQUITY_LAYOUT.width);
   });
 });
 

@@ -28,7 +28,7 @@ export const fakeDatasets: DatasetCatalog = {
 };
 
 export function outcome(tag: string): BacktestOutcome {
-  return { statistics: { return_pct: 1.5, tag }, tradeCount: 2, report: Buffer.from(JSON.stringify({ tag })), png: Buffer.from(`png-${tag}`) };
+  return { statistics: { return_pct: 1.5, tag }, tradeCount: 2, report: Buffer.from(JSON.stringify({ tag })) };
 }
 
 class StrategyThrew extends QuantMindError {
@@ -92,7 +92,11 @@ export function describeJobQueueSuite(name: string, open: () => Promise<QueueSui
       expect(done).toMatchObject({ status: "completed", progress: 100, completions: 1, starts: 1, tradeCount: 2 });
       expect(done.statistics).toEqual({ return_pct: 1.5, tag: "cache-me" });
       expect(JSON.parse(String(await handle.store.report(first.id)))).toEqual({ tag: "cache-me" });
-      expect(String(await handle.store.png(first.id))).toBe("png-cache-me");
+      // The chart is kept once drawn; a second drawing does not replace it.
+      expect(await handle.store.png(first.id)).toBeUndefined();
+      await handle.store.savePng(first.id, Buffer.from("png-1"));
+      await handle.store.savePng(first.id, Buffer.from("png-2"));
+      expect(String(await handle.store.png(first.id))).toBe("png-1");
       const again = await service.submit(request("cache-me"));
       expect(again).toEqual({ id: first.id, status: "completed", cached: true });
       // Another configuration is another key.
@@ -234,7 +238,7 @@ export function describeJobQueueSuite(name: string, open: () => Promise<QueueSui
       expect(await handle.store.complete(id, "run-b", outcome("b2"), 4)).toBe(false);
       expect(await handle.store.fail(id, "run-b", { code: "X", message: "x" }, 5)).toBe(false);
       expect(await service.get(id)).toMatchObject({ status: "completed", completions: 1 });
-      expect(String(await handle.store.png(id))).toBe("png-b");
+      expect(JSON.parse(String(await handle.store.report(id)))).toEqual({ tag: "b" });
       expect(await handle.store.start(id, "run-c", 6)).toBeUndefined();
     });
 
