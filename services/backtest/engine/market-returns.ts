@@ -1,17 +1,31 @@
 /**
- * Bar log returns of the close, for beta. Cached per close column (a WeakMap keyed by the
- * array): an optimisation grid runs hundreds of backtests on one dataset and would otherwise
- * take the same million logarithms each time.
+ * Bar log returns of the close and their sums, for beta. Cached per close column (a WeakMap
+ * keyed by the array): an optimisation grid runs hundreds of backtests on one dataset and would
+ * otherwise take the same million logarithms each time.
  */
-const cache = new WeakMap<Float64Array, Float64Array>();
+export interface MarketReturns {
+  /** log(close[i + 1] / close[i]) for each consecutive pair. */
+  values: Float64Array;
+  sum: number;
+  sumSquares: number;
+}
 
-/** log(close[i + 1] / close[i]) for each consecutive pair. */
-export function marketLogReturns(close: Float64Array): Float64Array {
+const cache = new WeakMap<Float64Array, MarketReturns>();
+
+export function marketLogReturns(close: Float64Array): MarketReturns {
   const cached = cache.get(close);
   if (cached) return cached;
   const n = Math.max(0, close.length - 1);
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = Math.log(close[i + 1]! / close[i]!);
-  cache.set(close, out);
-  return out;
+  const values = new Float64Array(n);
+  let sum = 0;
+  let sumSquares = 0;
+  for (let i = 0; i < n; i++) {
+    const y = Math.log(close[i + 1]! / close[i]!);
+    values[i] = y;
+    sum += y;
+    sumSquares += y * y;
+  }
+  const result = { values, sum, sumSquares };
+  cache.set(close, result);
+  return result;
 }

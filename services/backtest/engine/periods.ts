@@ -46,7 +46,7 @@ export function annualisation(time: Float64Array, periodMs: number): { periodsPe
   let weekend = 0;
   for (let i = 0; i < time.length; i++) {
     const weekday = dayOfWeek(time[i]!);
-    if (weekday === 0 || weekday === 6) weekend++;
+    weekend += weekday === 0 || weekday === 6 ? 1 : 0;
   }
   return { periodsPerYear: weekend / time.length > (2 / 7) * 0.6 ? 365 : 252, bucket: "day" };
 }
@@ -58,12 +58,11 @@ function dayOfWeek(ms: number): number {
 }
 
 function bucketKey(ms: number, bucket: Bucket): number {
-  const days = Math.floor(ms / DAY_MS);
   switch (bucket) {
     case "day":
-      return days;
+      return Math.floor(ms / DAY_MS);
     case "week":
-      return Math.floor((days + 3) / 7); // weeks Monday..Sunday
+      return Math.floor((Math.floor(ms / DAY_MS) + 3) / 7); // weeks Monday..Sunday
     case "month": {
       const date = new Date(ms);
       return date.getUTCFullYear() * 12 + date.getUTCMonth();
@@ -73,19 +72,67 @@ function bucketKey(ms: number, bucket: Bucket): number {
   }
 }
 
-/** The last equity value of each non-empty bucket, in time order. */
-export function bucketLastValues(time: Float64Array, equity: Float64Array, bucket: Bucket): Float64Array {
+/** Statistics of the returns between consecutive bucket values (see `periodicReturns`). */
+export interface PeriodicReturns {
+  gmean: number;
+  variance: number;
+  downsideMeanSquare: number;
+}
+
+/**
+ * Returns between the last equity values of consecutive non-empty buckets (pandas'
+ * `resample(...).last().dropna().pct_change()`), streamed: no array of bucket values.
+ * `gmean` counts the first bucket as a zero return (the reference fills the leading NaN with 0)
+ * and is 0 once any value falls to 0 or below; the product of the 1 + r telescopes to
+ * last / first, so it takes one logarithm. `variance` (ddof 1) and the downside mean square
+ * skip the leading NaN, as pandas does.
+ */
+export function periodicReturns(time: Float64Array, equity: Float64Array, bucket: Bucket): PeriodicReturns {
   const n = time.length;
-  const out = new Float64Array(n);
-  let count = 0;
-  let previous = Number.NaN;
-  for (let i = 0; i < n; i++) {
-    const key = bucketKey(time[i]!, bucket);
-    if (key !== previous || count === 0) {
-      count++;
-      previous = key;
+  const acc = new ReturnAccumulator();
+  const daily = bucket === "day";
+  let key = bucketKey(time[0]!, bucket);
+  for (let i = 1; i < n; i++) {
+    const next = daily ? Math.floor(time[i]! / DAY_MS) : bucketKey(time[i]!, bucket);
+    if (next !== key) {
+      acc.add(equity[i - 1]!);
+      key = next;
     }
-    out[count - 1] = equity[i]!;
   }
-  return out.subarray(0, count);
+  acc.add(equity[n - 1]!);
+  return acc.result();
+}
+
+class ReturnAccumulator {
+  private buckets = 0;
+  private first = 0;
+  private previous = 0;
+  private ruined = false;
+  // Plain sums, not Welford: returns are small numbers around 0, where the sums lose nothing
+  // that matters, and it saves a division per period.
+  private sum = 0;
+  private sumSquares = 0;
+  private downside = 0;
+
+  add(value: number): void {
+    if (this.buckets++ === 0) {
+      this.first = value;
+    } else {
+      const r = value / this.previous - 1;
+      if (!(1 + r > 0)) this.ruined = true;
+      this.sum += r;
+      this.sumSquares += r * r;
+      if (r < 0) this.downside += r * r;
+    }
+    this.previous = value;
+  }
+
+  result(): PeriodicReturns {
+    const count = this.buckets - 1;
+    return {
+      gmean: this.ruined ? 0 : Math.exp(Math.log(this.previous / this.first) / this.buckets) - 1,
+      variance: count > 1 ? Math.max(0, this.sumSquares - (this.sum * this.sum) / count) / (count - 1) : Number.NaN,
+      downsideMeanSquare: count > 0 ? this.downside / count : Number.NaN,
+    };
+  }
 }

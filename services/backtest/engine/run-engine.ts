@@ -1,12 +1,13 @@
 /**
  * The backtest engine's entry point: targets in, trades, curves and statistics out.
- * One O(n) fill pass (fill-pass.ts), one drawdown pass, then the statistics (stats.ts).
+ * One O(n) fill pass (fill-pass.ts), one pass over the equity curve (curve-pass.ts), then the
+ * statistics (stats.ts).
  * Pure and synchronous: no I/O, safe to call from a worker thread or a queue processor.
  */
 import type { BacktestConfig } from "../config.js";
 import { DataEmptyError, TargetError } from "../errors.js";
 import type { Bars } from "./bars.js";
-import { drawdownCurve, drawdownEpisodes } from "./drawdown.js";
+import { curvePass } from "./curve-pass.js";
 import { fillPass, type FillConfig } from "./fill-pass.js";
 import { dataPeriodMs } from "./periods.js";
 import { computeStats } from "./stats.js";
@@ -28,18 +29,17 @@ export function runEngine(bars: Bars, targets: Float64Array, config: FillConfig,
     throw new TargetError(`the strategy returned ${targets.length} targets for ${n} bars: return exactly one per bar (NaN to hold)`);
   }
   const fills = fillPass(bars, targets, config);
-  const drawdown = drawdownCurve(fills.equity);
+  const curve = curvePass(fills.equity, bars.time, bars.close);
   const stats = computeStats({
     bars,
     equity: fills.equity,
-    drawdown,
-    episodes: drawdownEpisodes(drawdown, bars.time),
+    curve,
     trades: fills.trades,
     commissions: fills.commissions,
     periodMs: dataPeriodMs(bars.time),
     warmupBars: options.warmupBars ?? 0,
   });
-  return { trades: fills.trades.toTrades(bars.time), equity: fills.equity, drawdown, stats };
+  return { trades: fills.trades.toTrades(bars.time), equity: fills.equity, drawdown: curve.drawdown, stats };
 }
 
 /** The configuration fields the engine reads (a full `BacktestConfig` qualifies). */

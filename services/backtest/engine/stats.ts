@@ -4,17 +4,15 @@
  * yields NaN or an infinity (no trades, no losing trade), the statistic is null.
  */
 import type { Bars } from "./bars.js";
-import type { DrawdownEpisodes } from "./drawdown.js";
-import { annualisation, bucketLastValues, ceilTo, DAY_MS, resolutionMs } from "./periods.js";
-import { marketLogReturns } from "./market-returns.js";
+import type { CurveSummary } from "./curve-pass.js";
+import { annualisation, ceilTo, DAY_MS, periodicReturns, resolutionMs } from "./periods.js";
 import type { TradeLog } from "./trade-log.js";
 import type { BacktestStats } from "./types.js";
 
 export interface StatsInput {
   bars: Bars;
   equity: Float64Array;
-  drawdown: Float64Array;
-  episodes: DrawdownEpisodes;
+  curve: CurveSummary;
   trades: TradeLog;
   commissions: number;
   /** Median bar spacing in ms (periods.ts). */
@@ -27,7 +25,8 @@ export interface StatsInput {
 const finite = (x: number): number | null => (Number.isFinite(x) ? x + 0 : null);
 
 export function computeStats(input: StatsInput): BacktestStats {
-  const { bars, equity, episodes, trades } = input;
+  const { bars, equity, trades } = input;
+  const { episodes, peak, maxDrawdown, beta } = input.curve;
   const n = equity.length;
   const time = bars.time;
   const close = bars.close;
@@ -37,15 +36,12 @@ export function computeStats(input: StatsInput): BacktestStats {
   const resolution = resolutionMs(input.periodMs);
   const toDays = (ms: number) => finite(ceilTo(ms, resolution) / DAY_MS);
 
-  let peak = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < n; i++) if (equity[i]! > peak) peak = equity[i]!;
-
   const returnPct = ((last - first) / first) * 100;
   const warmup = Math.min(Math.max(0, input.warmupBars), n - 1);
   const buyHoldPct = ((close[n - 1]! - close[warmup]!) / close[warmup]!) * 100;
 
   const { periodsPerYear, bucket } = annualisation(time, input.periodMs);
-  const periodic = periodicReturnStats(bucketLastValues(time, equity, bucket));
+  const periodic = periodicReturns(time, equity, bucket);
   const annualReturn = (1 + periodic.gmean) ** periodsPerYear - 1;
   const volatility = Math.sqrt(
     (periodic.variance + (1 + periodic.gmean) ** 2) ** periodsPerYear - (1 + periodic.gmean) ** (2 * periodsPerYear),
@@ -54,8 +50,6 @@ export function computeStats(input: StatsInput): BacktestStats {
   // The reference divides calendar days by the periods per year here (252 for weekday data).
   const years = durationMs / DAY_MS / periodsPerYear;
   const cagr = years ? (last / first) ** (1 / years) - 1 : Number.NaN;
-  const maxDrawdown = maxOf(input.drawdown);
-  const beta = betaOf(equity, marketLogReturns(close));
 
   const t = tradeStats(trades, time);
   const stats: BacktestStats = {
@@ -102,63 +96,6 @@ export function computeStats(input: StatsInput): BacktestStats {
     if (typeof value === "number") (stats as unknown as Record<string, number | null>)[key] = finite(value);
   }
   return stats;
-}
-
-function maxOf(values: Float64Array): number {
-  let max = 0;
-  for (let i = 0; i < values.length; i++) if (values[i]! > max) max = values[i]!;
-  return max;
-}
-
-/**
- * Returns between consecutive bucket values. `gmean` counts the first bucket as a zero return
- * (the reference fills the leading NaN with 0) and is 0 once any value falls to 0 or below;
- * the product of the 1 + r telescopes to last / first, so it takes one logarithm, not one per
- * period. `variance` (ddof 1) and the downside mean square skip the leading NaN, as pandas does.
- */
-function periodicReturnStats(values: Float64Array): { gmean: number; variance: number; downsideMeanSquare: number } {
-  const count = values.length - 1;
-  let ruined = false;
-  let mean = 0;
-  let m2 = 0;
-  let downside = 0;
-  for (let k = 1; k <= count; k++) {
-    const r = values[k]! / values[k - 1]! - 1;
-    if (!(1 + r > 0)) ruined = true;
-    const delta = r - mean;
-    mean += delta / k;
-    m2 += delta * (r - mean);
-    if (r < 0) downside += r * r;
-  }
-  const growth = values[count]! / values[0]!;
-  return {
-    gmean: ruined ? 0 : Math.exp(Math.log(growth) / values.length) - 1,
-    variance: count > 1 ? m2 / (count - 1) : Number.NaN,
-    downsideMeanSquare: count > 0 ? downside / count : Number.NaN,
-  };
-}
-
-/** Covariance of the equity's and the market's bar log returns over the market's variance. */
-function betaOf(equity: Float64Array, market: Float64Array): number {
-  const count = market.length;
-  if (count < 2) return Number.NaN;
-  let meanX = 0;
-  let meanY = 0;
-  let coMoment = 0;
-  let m2y = 0;
-  for (let k = 0; k < count; k++) {
-    const a = equity[k]!;
-    const b = equity[k + 1]!;
-    const x = a === b ? 0 : Math.log(b / a); // flat bars are most bars: skip the log
-    const y = market[k]!;
-    const dx = x - meanX;
-    meanX += dx / (k + 1);
-    const dy = y - meanY;
-    meanY += dy / (k + 1);
-    coMoment += dx * (y - meanY);
-    m2y += dy * (y - meanY);
-  }
-  return coMoment / m2y;
 }
 
 /** Bars inside any closed trade, entry and exit bars included (a bar shared by two trades counts once). */
