@@ -1,40 +1,59 @@
 /**
- * From config/brokers.yaml to live `Broker`s: one constructor per kind. The agent and the
- * `quantmind brokers` commands open brokers only through here.
+ * The broker registry: builds a `Broker` from each entry of config/brokers.yaml. The strategy
+ * agent takes `createEnabledBrokers` (enabled entries, registered at start-up); the CLI builds
+ * single brokers, disabled ones included, to check them before they are enabled.
  */
+import path from "node:path";
 import type { Env } from "../shared/config.js";
+import { ConfigError } from "../shared/errors.js";
+import { PACKAGE_ROOT } from "../shared/package-root.js";
+import type { Broker } from "./broker.js";
 import { BinanceBroker } from "./binance/binance-broker.js";
 import type { ExchangeOptions } from "./binance/exchange.js";
-import type { Broker } from "./broker.js";
-import { loadBrokersConfig, type BrokerConfigEntry } from "./config/load.js";
-import type { BrokerEntry } from "./config/schema.js";
-import { Mt5MockBroker } from "./mt5-mock/mt5-mock-broker.js";
+import { loadBrokersConfig, type BrokerConfigEntry, type BrokersConfig } from "./config/load.js";
+import { Mt5MockBroker, type Mt5MockOptions } from "./mt5-mock/mt5-mock-broker.js";
 import { Mt5SocketBroker } from "./mt5-socket/mt5-socket-broker.js";
 
-export interface CreateBrokerOptions {
-  /** Binance: rewrites API base URLs (tests point them at a local stand-in). */
+/** config/brokers.yaml in the project, unless BROKERS_CONFIG names another file. */
+export function brokersConfigPath(env: Env): string {
+  return env.BROKERS_CONFIG ? path.resolve(env.BROKERS_CONFIG) : path.join(PACKAGE_ROOT, "config", "brokers.yaml");
+}
+
+export interface RegistryOptions {
+  mock?: Mt5MockOptions;
   binance?: ExchangeOptions;
 }
 
-export function createBroker(name: string, entry: BrokerEntry, options: CreateBrokerOptions = {}): Broker {
+/** Builds the broker of one entry; throws the entry's configuration error if it has one. */
+export function createBroker(config: BrokerConfigEntry, options: RegistryOptions = {}): Broker {
+  if (config.error) throw config.error;
+  const entry = config.entry!;
   switch (entry.kind) {
     case "mt5_mock":
-      return new Mt5MockBroker(name, entry);
+      return new Mt5MockBroker(config.name, entry, options.mock);
     case "mt5_socket":
-      return new Mt5SocketBroker(name, entry);
+      return new Mt5SocketBroker(config.name, entry);
     case "binance_spot":
     case "binance_futures":
-      return new BinanceBroker(name, entry, options.binance);
+      return new BinanceBroker(config.name, entry, options.binance);
   }
 }
 
-/** Every enabled broker of the file, by name; a broken enabled entry stops the load (ConfigError). */
-export function openEnabledBrokers(file: string, env: Env, options: CreateBrokerOptions = {}): Map<string, Broker> {
-  const config = loadBrokersConfig(file, env);
-  const brokers = new Map<string, Broker>();
-  for (const item of config.brokers.filter((b: BrokerConfigEntry) => b.enabled)) {
-    if (item.error) throw item.error;
-    brokers.set(item.name, createBroker(item.name, item.entry!, options));
+/** The entry called `name`, or a ConfigError listing the names there are. */
+export function findEntry(config: BrokersConfig, name: string): BrokerConfigEntry {
+  const found = config.brokers.find((b) => b.name === name);
+  if (!found) {
+    throw new ConfigError(`no broker ${JSON.stringify(name)} in ${config.file}: it has ${config.brokers.map((b) => b.name).join(", ") || "none"}`);
   }
-  return brokers;
+  return found;
+}
+
+/** Every enabled broker, by name: what the services register at start-up. */
+export function createEnabledBrokers(config: BrokersConfig, options: RegistryOptions = {}): Map<string, Broker> {
+  return new Map(config.brokers.filter((b) => b.enabled).map((b) => [b.name, createBroker(b, options)]));
+}
+
+/** Loads the file the environment names and builds its enabled brokers. */
+export function loadEnabledBrokers(env: Env, options: RegistryOptions = {}): Map<string, Broker> {
+  return createEnabledBrokers(loadBrokersConfig(brokersConfigPath(env), env), options);
 }
