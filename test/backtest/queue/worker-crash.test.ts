@@ -98,4 +98,4 @@ it("a job whose worker is killed with SIGKILL completes exactly once on another 
     await queue.close();
     await store.close();
   }
-});
+}, 240_000); // two worker processes start (each bundles its entry and loads under tsx first)
