@@ -16,6 +16,8 @@ import { kbStartPart, registerKbCommands } from "./kb/cli/commands.js";
 import { registerQcCommands } from "./qc/cli/commands.js";
 import { registerBackupCommands } from "./backup/cli/commands.js";
 import { backtestStartPart, registerBacktestCommands } from "./backtest/cli/commands.js";
+import { registerBrokersCommands } from "./brokers/cli/commands.js";
+import { agentStartPart, registerAgentCommands } from "./agent/cli/commands.js";
 
 const program = new Command("quantmind")
   .description("QuantMind services: knowledge base, backtests, strategy agent, QuantConnect MCP")
@@ -25,9 +27,11 @@ registerKbCommands(program);
 registerQcCommands(program);
 registerBackupCommands(program);
 registerBacktestCommands(program);
+registerBrokersCommands(program);
+registerAgentCommands(program);
 
 /** What `quantmind start` (`npm start`) brings up, in this order; stopped in reverse. */
-const START_PARTS: StartPart[] = [kbStartPart, backtestStartPart];
+const START_PARTS: StartPart[] = [kbStartPart, backtestStartPart, agentStartPart];
 registerStartCommand(program, START_PARTS);
 
 await runCli(program);

@@ -47,9 +47,10 @@ export async function createAgentDeps(config: AgentConfig, logger: Logger, broke
   let store: AgentStore;
   if (config.REDIS_URL !== undefined) {
     const redisStreams = new RedisStreams({ url: config.REDIS_URL, password: config.REDIS_PASSWORD });
+    const redisStore = new RedisAgentStore({ url: config.REDIS_URL, password: config.REDIS_PASSWORD });
     streams = redisStreams;
-    store = new RedisAgentStore({ url: config.REDIS_URL, password: config.REDIS_PASSWORD });
-    await redisStreams.ready().catch(async (error: unknown) => {
+    store = redisStore;
+    await Promise.all([redisStreams.ready(), redisStore.ready()]).catch(async (error: unknown) => {
       await Promise.all([streams.close(), store.close()]);
       throw error;
     });

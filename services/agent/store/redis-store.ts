@@ -5,6 +5,7 @@
 import { Redis } from "ioredis";
 import { agentKeys } from "../../shared/redis-keys.js";
 import { StreamUnavailableError } from "../errors.js";
+import { waitReady } from "../streams/redis-streams.js";
 import { OUTCOME_TTL_MS, type AgentStore } from "./agent-store.js";
 
 export class RedisAgentStore implements AgentStore {
@@ -20,6 +21,11 @@ export class RedisAgentStore implements AgentStore {
       connectionName: "qm-agent-store",
     });
     this.client.on("error", () => undefined);
+  }
+
+  /** Resolves once connected (commands fail fast while Redis is away, so wait before the first). */
+  ready(timeoutMs = 5000): Promise<void> {
+    return waitReady(this.client, timeoutMs);
   }
 
   async recordOutcome(signalId: string, outcome: string): Promise<boolean> {

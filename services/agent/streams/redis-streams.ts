@@ -141,7 +141,8 @@ function toEntries(raw: RawEntry[]): StreamEntry[] {
   return entries;
 }
 
-function waitReady(client: Redis, timeoutMs: number): Promise<void> {
+/** Resolves once `client` is connected and authenticated; STREAM_UNAVAILABLE after `timeoutMs`. */
+export function waitReady(client: Redis, timeoutMs: number): Promise<void> {
   if (client.status === "ready") return Promise.resolve();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
