@@ -32,6 +32,9 @@ def _main(header):
         np = None
 
     def finish(outcome, message="", line=None, payload=b""):
+        # A refused operation decides the outcome even if the strategy caught the error.
+        if refused and outcome != "memory":
+            outcome, message, payload = "refused", "%s is not allowed in the strategy sandbox" % refused[0], b""
         prog.close()
         head = json.dumps({"outcome": outcome, "message": str(message)[:2000], "line": line}).encode()
         res.write(struct.pack("<Q", len(head)) + head + payload)
