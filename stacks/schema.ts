@@ -119,6 +119,13 @@ const VpsSchema = z.strictObject({
   vpsDockerSubnet: cidr.default("172.29.10.0/24"),
   /** TCP port of the MT5 socket bridge on the Windows host; default 5555. */
   mt5BridgePort: port.default(5555),
+  /**
+   * The MT5 trading account the bridge logs the terminal into (its password is the `mt5Password`
+   * secret) and its trade server, e.g. `MetaQuotes-Demo`. Both or neither; without them the terminal
+   * must already hold a saved login for the bridge's account.
+   */
+  mt5Login: z.coerce.number().int().positive().optional(),
+  mt5Server: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._ -]{0,63}$/, "expected an MT5 server name such as MetaQuotes-Demo").optional(),
   ...backupKeys({ redis: "0 * * * *", qdrant: "15 * * * *", hourly: 24, daily: 7, weekly: 4 }),
 });
 

@@ -33,16 +33,18 @@ export const STACK_SECRETS = {
     description: "the MT5 bridge's self-signed TLS certificate and private key, one PEM document",
     source: "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 825 -subj /CN=quantmind-mt5-bridge -keyout /dev/stdout -out /dev/stdout 2>/dev/null",
   },
+  // The MT5 account's password (quantmind:mt5Login on quantmind:mt5Server): the bridge logs the terminal in with it.
+  mt5Password: { targets: ["vps"], description: "password of the MT5 trading account the bridge logs in (mt5Login)", source: "(read -rs password && printf %s \"$password\")" },
 } as const satisfies Record<string, StackSecretSpec>;
 
 export type StackSecretKey = keyof typeof STACK_SECRETS;
 
 /**
  * Secrets the services receive. The SSH key stays with the deployer; the bridge's certificate and
- * private key go only to the Windows host (the Mt5Bridge component). The bridge token is shared:
+ * private key and the MT5 account password go only to the Windows host (the Mt5Bridge component). The bridge token is shared:
  * the Windows host gets it the same way, and the Linux side's mt5_socket broker as a service secret.
  */
-export type ServiceSecretKey = Exclude<StackSecretKey, "vpsSshPrivateKey" | "mt5BridgeTls">;
+export type ServiceSecretKey = Exclude<StackSecretKey, "vpsSshPrivateKey" | "mt5BridgeTls" | "mt5Password">;
 
 export function secretsForTarget(target: Target): StackSecretKey[] {
   return (Object.keys(STACK_SECRETS) as StackSecretKey[]).filter((key) =>

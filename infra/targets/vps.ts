@@ -75,7 +75,8 @@ export function createVpsTarget(config: VpsStackConfig, secrets: StackSecrets, o
     tags,
   });
   // The MT5 bridge on the Windows host, once its preparation is done; the Linux side pins its certificate.
-  if (!secrets.mt5BridgeToken || !secrets.mt5BridgeTls) throw new TargetConfigError("the vps target needs the mt5BridgeToken and mt5BridgeTls secrets");
+  if (!secrets.mt5BridgeToken || !secrets.mt5BridgeTls || !secrets.mt5Password) throw new TargetConfigError("the vps target needs the mt5BridgeToken, mt5BridgeTls and mt5Password secrets");
+  if ((config.mt5Login === undefined) !== (config.mt5Server === undefined)) throw new TargetConfigError("set both quantmind:mt5Login and quantmind:mt5Server, or neither");
   const bridge = new Mt5Bridge(
     "mt5-bridge",
     {
@@ -83,6 +84,7 @@ export function createVpsTarget(config: VpsStackConfig, secrets: StackSecrets, o
       port: config.mt5BridgePort,
       token: secrets.mt5BridgeToken,
       tls: secrets.mt5BridgeTls,
+      ...(config.mt5Login !== undefined && config.mt5Server !== undefined && { account: { login: config.mt5Login, server: config.mt5Server, password: secrets.mt5Password } }),
     },
     { dependsOn: [windows] },
   );

@@ -131,7 +131,14 @@ describe("bridge files", () => {
     expect(script).toContain(`$TaskName = '${files.BRIDGE_TASK_NAME}'`);
   });
 
-  it("builds the install command only from a safe staging name", () => {
+  it("builds the install command only from a safe staging name and MT5 account", () => {
     expect(() => files.bridgeInstallCommand({ stagingName: "x'; Remove-Item C:\\", port: 5555 })).toThrow(/bad staging folder name/);
+    expect(() => files.bridgeInstallCommand({ stagingName: "qm", port: 5555, account: { login: 1, server: "x'; whoami; '" } })).toThrow(/bad MT5 account/);
+    expect(files.bridgeInstallCommand({ stagingName: "qm", port: 5555, account: { login: 42, server: "Broker-Demo 2" } })).toContain(
+      "-Port 5555 -Mt5Login 42 -Mt5Server 'Broker-Demo 2'",
+    );
+    expect(JSON.parse(files.bridgeSecrets(TOKEN, tls, "pw").stdin)).toMatchObject({ mt5_password: "pw" });
+    expect(JSON.parse(files.bridgeSecrets(TOKEN, tls).stdin)).not.toHaveProperty("mt5_password");
+    expect(() => files.bridgeSecrets(TOKEN, tls, "")).toThrow(/mt5Password is empty/);
   });
 });

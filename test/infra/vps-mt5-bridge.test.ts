@@ -11,7 +11,10 @@ import { installPulumiMocks, isSecretWrapper, plainTextLeaks, settled, valueOf, 
 import { operatorStackConfig, TEST_MT5_BRIDGE_TLS } from "../helpers/stack-files.js";
 import { makeTempDir } from "../helpers/temp-dir.js";
 
-const { config, secretKeys } = operatorStackConfig("testnet");
+const operator = operatorStackConfig("testnet");
+const secretKeys = operator.secretKeys;
+// the operator's MT5 demo account, as `pulumi config set` would give it
+const config = { ...operator.config, "quantmind:mt5Login": "5001234", "quantmind:mt5Server": "QuantMind-Demo" };
 let removeTempDir: () => Promise<void>;
 let tempDir: string;
 let run: PulumiMockRun;
@@ -42,7 +45,7 @@ describe("vps target: the MT5 bridge", () => {
       expect(plain["host"]).toBe("203.0.113.10");
       expect(plain["user"]).toBe("Administrator");
     }
-    expect(String(install.inputs["create"])).toContain("-Port 5555");
+    expect(String(install.inputs["create"])).toContain("-Port 5555 -Mt5Login 5001234 -Mt5Server 'QuantMind-Demo'");
   });
 
   it("publishes the certificate fingerprint, matching openssl's, in plain text", async () => {
@@ -52,12 +55,14 @@ describe("vps target: the MT5 bridge", () => {
     expect(await valueOf(deployed.endpoints["mt5BridgeFingerprint"]!)).toBe(expected);
   });
 
-  it("delivers the token and the private key only inside secrets", () => {
+  it("delivers the token, the private key and the MT5 password only inside secrets", () => {
     const install = run.named("command:remote:Command", "mt5-bridge-install");
     expect(isSecretWrapper(install.inputs["stdin"])).toBe(true);
     const token = config["quantmind:mt5BridgeToken"]!;
+    const password = config["quantmind:mt5Password"]!;
     const keyLine = TEST_MT5_BRIDGE_TLS.split("\n")[1]!;
-    expect(plainTextLeaks(run.resources, [token, keyLine])).toEqual([]);
-    expect(JSON.stringify((install.inputs["stdin"] as { value: unknown }).value)).toContain(token);
+    expect(plainTextLeaks(run.resources, [token, password, keyLine])).toEqual([]);
+    const stdin = JSON.parse(String((install.inputs["stdin"] as { value: unknown }).value)) as Record<string, string>;
+    expect([stdin["token"], stdin["mt5_password"]]).toEqual([token, password]);
   });
 });

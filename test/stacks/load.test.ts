@@ -22,7 +22,7 @@ describe("loadStackConfig / loadStackSecrets under the Pulumi runtime", () => {
     await installPulumiMocks("testnet", config, secretKeys);
     const { loadStackConfig, loadStackSecrets } = await import("../../stacks/load.js");
     const secrets = loadStackSecrets(loadStackConfig());
-    expect(Object.keys(secrets).sort()).toEqual(["kbMcpApiKey", "mt5BridgeTls", "mt5BridgeToken", "qcApiToken", "qcMcpApiKey", "qcUserId", "qdrantApiKey", "redisPassword", "vpsSshPrivateKey"]);
+    expect(Object.keys(secrets).sort()).toEqual(["kbMcpApiKey", "mt5BridgeTls", "mt5BridgeToken", "mt5Password", "qcApiToken", "qcMcpApiKey", "qcUserId", "qdrantApiKey", "redisPassword", "vpsSshPrivateKey"]);
     for (const [key, output] of Object.entries(secrets)) {
       expect(await isSecretOutput(output), key).toBe(true);
       expect(await valueOf(output)).toBe(config[`quantmind:${key}`]);

@@ -45,7 +45,7 @@ export function bridgeCodeHash(dir: string = MT5_BRIDGE_DIR): string {
 const PEM_BLOCK = /-----BEGIN ([A-Z ]+)-----[\s\S]+?-----END \1-----/g;
 
 export interface BridgeSecrets {
-  /** JSON for the install script's stdin: {token, cert_pem, key_pem}. */
+  /** JSON for the install script's stdin: {token, cert_pem, key_pem, mt5_password?}. */
   stdin: string;
   /** SHA-256 of that document: a change of token or certificate reinstalls the bridge. */
   digest: string;
@@ -58,7 +58,7 @@ export interface BridgeSecrets {
  * holding the self-signed certificate and its private key (as `openssl req -x509 ... -keyout
  * /dev/stdout -out /dev/stdout` prints them); the key must belong to the certificate.
  */
-export function bridgeSecrets(token: string, tls: string): BridgeSecrets {
+export function bridgeSecrets(token: string, tls: string, mt5Password?: string): BridgeSecrets {
   if (Buffer.byteLength(token, "utf8") < MIN_TOKEN_BYTES || token.trim() !== token) {
     throw new BridgeSecretError(`quantmind:mt5BridgeToken must be at least ${MIN_TOKEN_BYTES} bytes without surrounding whitespace (openssl rand -hex 32)`);
   }
@@ -75,7 +75,8 @@ export function bridgeSecrets(token: string, tls: string): BridgeSecrets {
   } catch (error) {
     throw new BridgeSecretError(`quantmind:mt5BridgeTls is unusable: ${(error as Error).message}`);
   }
-  const stdin = JSON.stringify({ token, cert_pem: `${certPem}\n`, key_pem: `${keyPem}\n` });
+  if (mt5Password !== undefined && mt5Password.length === 0) throw new BridgeSecretError("quantmind:mt5Password is empty");
+  const stdin = JSON.stringify({ token, cert_pem: `${certPem}\n`, key_pem: `${keyPem}\n`, ...(mt5Password !== undefined && { mt5_password: mt5Password }) });
   return { stdin, digest: createHash("sha256").update(stdin).digest("hex"), fingerprint: certificate.fingerprint256 };
 }
 
@@ -83,7 +84,11 @@ export interface InstallOptions {
   /** The folder name the code was copied to, in the SSH user's home. */
   stagingName: string;
   port: number;
+  /** The MT5 account the bridge logs in (its password travels on stdin). */
+  account?: { login: number; server: string };
 }
+
+const MT5_SERVER = /^[A-Za-z0-9][A-Za-z0-9._ -]{0,63}$/;
 
 /**
  * The install command, in PowerShell (the SSH server's shell on the Windows host). The script
@@ -92,10 +97,15 @@ export interface InstallOptions {
  */
 export function bridgeInstallCommand(options: InstallOptions): string {
   if (!/^[A-Za-z0-9._-]+$/.test(options.stagingName)) throw new BridgeSecretError(`bad staging folder name ${options.stagingName}`);
+  const { account } = options;
+  if (account && (!Number.isSafeInteger(account.login) || account.login <= 0 || !MT5_SERVER.test(account.server))) {
+    throw new BridgeSecretError(`bad MT5 account ${account.login} on ${JSON.stringify(account.server)}`);
+  }
+  const login = account ? ` -Mt5Login ${account.login} -Mt5Server '${account.server}'` : "";
   return [
     `$d = Join-Path $HOME '${options.stagingName}'`,
     `if (-not (Test-Path (Join-Path $d 'bridge.py'))) { $d = Join-Path $d 'mt5-bridge' }`,
-    `& (Join-Path $d 'install\\install-bridge.ps1') -SourceDir $d -Port ${options.port}`,
+    `& (Join-Path $d 'install\\install-bridge.ps1') -SourceDir $d -Port ${options.port}${login}`,
     `Get-ChildItem -Path $HOME -Directory -Filter 'qm-mt5-bridge-*' | Where-Object { $_.Name -ne '${options.stagingName}' } | Remove-Item -Recurse -Force`,
   ].join("; ");
 }

@@ -1,7 +1,7 @@
 /**
  * The MT5 bridge on the Windows host: copies `services/mt5-bridge` over SSH, then runs its
  * install script (a non-admin account, account-only secret files, a scheduled task that keeps
- * it running). The token and the TLS certificate and key travel on the install command's stdin,
+ * it running). The token, the TLS certificate and key and the MT5 password travel on stdin,
  * never on a command line. A change of the code or of either secret reinstalls and restarts it.
  * The certificate's fingerprint is an output: the Linux side pins it.
  */
@@ -17,6 +17,8 @@ export interface Mt5BridgeArgs {
   token: pulumi.Input<string>;
   /** The bridge's self-signed certificate and private key in one PEM document (stack secret `mt5BridgeTls`). */
   tls: pulumi.Input<string>;
+  /** The MT5 account the bridge logs the terminal into; without it the terminal's saved login is used. */
+  account?: { login: number; server: string; password: pulumi.Input<string> };
   /** The bridge's source folder; default `services/mt5-bridge`. */
   sourceDir?: string;
 }
@@ -31,7 +33,9 @@ export class Mt5Bridge extends pulumi.ComponentResource {
     const sourceDir = args.sourceDir ?? MT5_BRIDGE_DIR;
     this.codeHash = bridgeCodeHash(sourceDir);
     const stagingName = `qm-mt5-bridge-${this.codeHash.slice(0, 16)}`;
-    const secrets = pulumi.all([args.token, args.tls]).apply(([token, tls]) => bridgeSecrets(token, tls));
+    const secrets = pulumi
+      .all([args.token, args.tls, args.account?.password])
+      .apply(([token, tls, mt5Password]) => bridgeSecrets(token, tls, mt5Password));
 
     // Relative to the SSH user's home: how SFTP paths on Windows OpenSSH are least ambiguous.
     const code = new command.remote.CopyToRemote(
@@ -43,7 +47,11 @@ export class Mt5Bridge extends pulumi.ComponentResource {
       `${name}-install`,
       {
         connection: args.connection,
-        create: bridgeInstallCommand({ stagingName, port: args.port }),
+        create: bridgeInstallCommand({
+          stagingName,
+          port: args.port,
+          ...(args.account && { account: { login: args.account.login, server: args.account.server } }),
+        }),
         delete: bridgeRemoveCommand(),
         stdin: pulumi.secret(secrets.stdin),
         triggers: [this.codeHash, pulumi.secret(secrets.digest)],
