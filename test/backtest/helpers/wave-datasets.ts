@@ -23,6 +23,9 @@ export function waveBars(n: number): Bars {
 }
 
 export function waveDatasets(sizes: number[] = [300, 1000]): DatasetCatalog & { loads: number } {
+  // Generated once per size and shared, as the file catalogue keeps a parsed file.
+  const generated = new Map<number, Bars>();
+  const bars = (n: number) => generated.get(n) ?? generated.set(n, waveBars(n)).get(n)!;
   const catalog = {
     loads: 0,
     list: async () => [...sizes.map((n) => ({ name: `wave-${n}`, bars: n, timeframe: 1440 })), { name: "broken" }],
@@ -32,7 +35,7 @@ export function waveDatasets(sizes: number[] = [300, 1000]): DatasetCatalog & { 
     },
     load: async (name: string) => {
       catalog.loads++;
-      return { bars: waveBars(resolve(name)), fingerprint: createHash("sha256").update(name).digest("hex") };
+      return { bars: bars(resolve(name)), fingerprint: createHash("sha256").update(name).digest("hex") };
     },
   };
   const resolve = (name: string): number => {
