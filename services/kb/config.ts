@@ -41,7 +41,7 @@ export const KbEnvSchema = z
       .min(1)
       .max(64)
       .default(Math.min(availableParallelism(), 4))
-      .meta({ description: "Worker threads an index run embeds with (`use-lite`); servers embed queries in-process", docDefault: "the number of cores, at most 4" }),
+      .meta({ description: "Worker threads an index run embeds with (`use-lite`); a server embeds queries in one worker thread, off its event loop", docDefault: "the number of cores, at most 4" }),
     EMBEDDINGS_URL: envField.url().optional().describe("With `openai` (required): API root including the version, e.g. `http://127.0.0.1:11434/v1`"),
     EMBEDDINGS_MODEL: z.string().min(1).optional().describe("With `openai` (required): model name"),
     EMBEDDINGS_API_KEY: z.string().optional().describe("With `openai`: bearer key"),
@@ -60,6 +60,20 @@ export const KbEnvSchema = z
       .optional()
       .meta({ description: "API key for `/mcp` (`x-api-key` or `Authorization: Bearer`; at least 16 characters)", docDefault: "generated into `<QM_DATA_DIR>/api-key`" }),
     MCP_CORS_ORIGINS: envField.corsOrigins(),
+    MCP_RATE_LIMIT_PER_MINUTE: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(1_000_000)
+      .default(120)
+      .describe("Tool calls per minute per API key over HTTP, each call of a batch counted; 0 turns the limit off"),
+    KB_MAX_QUEUED_SEARCHES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(10_000)
+      .default(32)
+      .describe("Searches waiting for query embedding at once over HTTP; past it a request gets 503 with Retry-After"),
     LOG_LEVEL: envField.logLevel(),
   })
   .superRefine((env, ctx) => {

@@ -4,7 +4,6 @@
  */
 import path from "node:path";
 import type { Logger } from "pino";
-import { createHttpApp } from "../shared/http/create-http-app.js";
 import { serveMcpHttp, type McpHttpServer } from "../shared/http/serve-mcp-http.js";
 import { registerSecret } from "../shared/logger.js";
 import { serveStdio } from "../shared/mcp/stdio.js";
@@ -12,12 +11,13 @@ import { KB_SECRETS, type KbConfig } from "./config.js";
 import type { KbDeps } from "./deps.js";
 import { createEmbedder } from "./embed/create-embedder.js";
 import { indexArticles, type IndexOptions, type IndexSummary } from "./indexer.js";
+import { createKbHttpApp } from "./http-app.js";
 import { createKbServer } from "./server.js";
 import { createVectorStore } from "./stores/create-store.js";
 
 /**
  * What the dependencies are for: an index run embeds many chunks, spread over worker threads;
- * a server embeds one query at a time, fastest in-process.
+ * a server embeds queries in one worker thread, off its event loop, warmed up at start.
  */
 export type KbPurpose = "index" | "serve";
 
@@ -42,6 +42,8 @@ export async function createKbDeps(config: KbConfig, logger: Logger, purpose: Kb
       ? { qdrantUrl: config.QDRANT_URL, ...(config.QDRANT_API_KEY !== undefined && { qdrantApiKey: config.QDRANT_API_KEY }) }
       : { embeddedDir: path.resolve(config.QM_DATA_DIR, "kb") }),
   });
+  // Load the model now, not on the first search (about 1 s on a quiet machine).
+  if (purpose === "serve") await embedder.embed(["warm-up"]);
   return { store, embedder, articlesRoot: path.resolve(config.KB_ARTICLES_DIR), logger };
 }
 
@@ -82,12 +84,6 @@ export function serveKbHttp(config: KbConfig, deps: KbDeps): Promise<McpHttpServ
     title: "knowledge-base",
     logger: deps.logger,
     createApp: (apiKeys) =>
-      createHttpApp({
-        createMcpServer: () => createKbServer(deps),
-        apiKeys,
-        corsOrigins: config.MCP_CORS_ORIGINS,
-        ...(deps.logger !== undefined && { logger: deps.logger }),
-        health: () => ({ service: "kb" }),
-      }),
+      createKbHttpApp(config, deps, { apiKeys }),
   });
 }

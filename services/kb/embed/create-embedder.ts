@@ -3,7 +3,6 @@ import { z } from "zod";
 import { ConfigError } from "../../shared/errors.js";
 import type { Embedder } from "./embedder.js";
 import { createOpenAiCompatibleEmbedder } from "./openai-compatible.js";
-import { createUseLiteEmbedder } from "./use-lite.js";
 import { createEmbedderPool } from "./worker-pool.js";
 
 const UseLiteConfigSchema = z
@@ -11,9 +10,9 @@ const UseLiteConfigSchema = z
     /** The bundled offline model (USE lite, 512 dims); the default provider. */
     provider: z.literal("use-lite"),
     /**
-     * Worker threads embedding in parallel, each with its own model; default 1, in-process,
-     * which answers a single query fastest (the MCP server). More than 1 pays off for indexing,
-     * up to the number of cores. Both build compatible collections: the model id is the same.
+     * Worker threads embedding in parallel, each with its own model; default 1 (the MCP server:
+     * queries leave the event loop free). More than 1 pays off for indexing, up to the number of
+     * cores. Every count builds compatible collections: the model id is the same.
      */
     workers: z.number().int().min(1).max(64).optional(),
   })
@@ -61,8 +60,9 @@ export async function createEmbedder(config: z.input<typeof EmbedderConfigSchema
   }
   const valid = parsed.data;
   if (valid.provider === "use-lite") {
-    const workers = valid.workers ?? 1;
-    return workers > 1 ? createEmbedderPool({ workers }) : createUseLiteEmbedder();
+    // Always in worker threads, even one: a model run on the main thread blocks every other
+    // request (and /healthz) for its whole length.
+    return createEmbedderPool({ workers: valid.workers ?? 1 });
   }
   const embedder = createOpenAiCompatibleEmbedder(valid);
   await embedder.ready();
