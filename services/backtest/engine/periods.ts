@@ -34,27 +34,27 @@ export function ceilTo(ms: number, unit: number): number {
 export type Bucket = "day" | "week" | "month" | "year";
 
 /**
- * Periods per year and the return bucket. Weekly, monthly and yearly data annualise by 52, 12
- * and 1; finer data by 365 when the share of bars on a Saturday or Sunday exceeds 60% of 2/7
- * (markets that trade all week, crypto), else by 252 trading days.
+ * The return bucket for a data period: weekly, monthly and yearly data are bucketed (and
+ * annualised: `fixedPeriodsPerYear`) by 52, 12 and 1; finer data by calendar day, annualised
+ * by `dailyPeriodsPerYear` from its share of weekend bars.
  */
-export function annualisation(time: Float64Array, periodMs: number): { periodsPerYear: number; bucket: Bucket } {
+export function bucketFor(periodMs: number): { bucket: Bucket; fixedPeriodsPerYear?: number } {
   const periodDays = Math.floor(periodMs / DAY_MS);
-  if (periodDays === 7) return { periodsPerYear: 52, bucket: "week" };
-  if (periodDays === 31) return { periodsPerYear: 12, bucket: "month" };
-  if (periodDays === 365) return { periodsPerYear: 1, bucket: "year" };
-  let weekend = 0;
-  for (let i = 0; i < time.length; i++) {
-    const weekday = dayOfWeek(time[i]!);
-    weekend += weekday === 0 || weekday === 6 ? 1 : 0;
-  }
-  return { periodsPerYear: weekend / time.length > (2 / 7) * 0.6 ? 365 : 252, bucket: "day" };
+  if (periodDays === 7) return { bucket: "week", fixedPeriodsPerYear: 52 };
+  if (periodDays === 31) return { bucket: "month", fixedPeriodsPerYear: 12 };
+  if (periodDays === 365) return { bucket: "year", fixedPeriodsPerYear: 1 };
+  return { bucket: "day" };
+}
+
+/** 365 when the share of bars on a Saturday or Sunday exceeds 60% of 2/7 (markets that trade all week, crypto), else 252 trading days. */
+export function dailyPeriodsPerYear(weekendBars: number, bars: number): number {
+  return weekendBars / bars > (2 / 7) * 0.6 ? 365 : 252;
 }
 
 /** 0 = Sunday ... 6 = Saturday, UTC. */
-function dayOfWeek(ms: number): number {
-  const days = Math.floor(ms / DAY_MS);
-  return (((days + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday
+function isWeekendDay(days: number): boolean {
+  const weekday = (((days + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday
+  return weekday === 0 || weekday === 6;
 }
 
 function bucketKey(ms: number, bucket: Bucket): number {
@@ -74,6 +74,8 @@ function bucketKey(ms: number, bucket: Bucket): number {
 
 /** Statistics of the returns between consecutive bucket values (see `periodicReturns`). */
 export interface PeriodicReturns {
+  /** Bars on a Saturday or Sunday (UTC); counted for the day bucket only (0 otherwise). */
+  weekendBars: number;
   gmean: number;
   variance: number;
   downsideMeanSquare: number;
@@ -92,15 +94,21 @@ export function periodicReturns(time: Float64Array, equity: Float64Array, bucket
   const acc = new ReturnAccumulator();
   const daily = bucket === "day";
   let key = bucketKey(time[0]!, bucket);
+  let runStart = 0; // first bar of the current bucket
+  let weekendBars = 0;
   for (let i = 1; i < n; i++) {
     const next = daily ? Math.floor(time[i]! / DAY_MS) : bucketKey(time[i]!, bucket);
     if (next !== key) {
       acc.add(equity[i - 1]!);
+      // The weekday is a property of the whole day: checked once per day, counted per bar.
+      if (daily && isWeekendDay(key)) weekendBars += i - runStart;
       key = next;
+      runStart = i;
     }
   }
   acc.add(equity[n - 1]!);
-  return acc.result();
+  if (daily && isWeekendDay(key)) weekendBars += n - runStart;
+  return { ...acc.result(), weekendBars };
 }
 
 class ReturnAccumulator {
@@ -127,7 +135,7 @@ class ReturnAccumulator {
     this.previous = value;
   }
 
-  result(): PeriodicReturns {
+  result(): Omit<PeriodicReturns, "weekendBars"> {
     const count = this.buckets - 1;
     return {
       gmean: this.ruined ? 0 : Math.exp(Math.log(this.previous / this.first) / this.buckets) - 1,

@@ -5,7 +5,7 @@
  */
 import type { Bars } from "./bars.js";
 import type { CurveSummary } from "./curve-pass.js";
-import { annualisation, ceilTo, DAY_MS, periodicReturns, resolutionMs } from "./periods.js";
+import { bucketFor, ceilTo, dailyPeriodsPerYear, DAY_MS, periodicReturns, resolutionMs } from "./periods.js";
 import type { TradeLog } from "./trade-log.js";
 import type { BacktestStats } from "./types.js";
 
@@ -40,8 +40,9 @@ export function computeStats(input: StatsInput): BacktestStats {
   const warmup = Math.min(Math.max(0, input.warmupBars), n - 1);
   const buyHoldPct = ((close[n - 1]! - close[warmup]!) / close[warmup]!) * 100;
 
-  const { periodsPerYear, bucket } = annualisation(time, input.periodMs);
+  const { bucket, fixedPeriodsPerYear } = bucketFor(input.periodMs);
   const periodic = periodicReturns(time, equity, bucket);
+  const periodsPerYear = fixedPeriodsPerYear ?? dailyPeriodsPerYear(periodic.weekendBars, n);
   const annualReturn = (1 + periodic.gmean) ** periodsPerYear - 1;
   const volatility = Math.sqrt(
     (periodic.variance + (1 + periodic.gmean) ** 2) ** periodsPerYear - (1 + periodic.gmean) ** (2 * periodsPerYear),

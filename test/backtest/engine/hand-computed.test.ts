@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { parseBacktestConfig, type BacktestConfigInput } from "../../../services/backtest/config.js";
 import { runEngine } from "../../../services/backtest/engine/run-engine.js";
 import { allocateBars } from "../../../services/backtest/engine/bars.js";
-import { barsFrom, targetsOf } from "./bars-fixture.js";
+import { barsFrom, DAY, T0, targetsOf } from "./bars-fixture.js";
 
 const config = (input: BacktestConfigInput = {}) => parseBacktestConfig({ initial_capital: 1000, ...input });
 const UP = barsFrom([10, 11, 12, 13, 14], [10.5, 11.5, 12.5, 13.5, 14.5]);
@@ -216,5 +216,25 @@ describe("refused input", () => {
 
   it("refuses empty bars", () => {
     expect(() => runEngine(allocateBars(0), new Float64Array(0), config())).toThrow(expect.objectContaining({ code: "DAT_EMPTY" }));
+  });
+});
+
+describe("annualisation", () => {
+  const flat = (n: number, stepMs: number) => barsFrom(Array(n).fill(10) as number[], Array(n).fill(10) as number[], stepMs);
+  const hold = (n: number) => new Float64Array(n).fill(Number.NaN);
+
+  it("uses 365 periods a year for data that trades on weekends, 252 otherwise", () => {
+    expect(runEngine(flat(14, DAY), hold(14), config()).stats.annual_periods).toBe(365); // 4 of 14 days are weekend days
+    const weekdays = flat(10, DAY);
+    for (let i = 0; i < 10; i++) weekdays.time[i] = T0 + (i + 2 * Math.floor(i / 5)) * DAY; // Mon..Fri, twice
+    expect(runEngine(weekdays, hold(10), config()).stats.annual_periods).toBe(252);
+    expect(runEngine(flat(48, 3_600_000), hold(48), config()).stats.annual_periods).toBe(252); // Monday and Tuesday, hourly
+  });
+
+  it("uses 52 for weekly bars and rounds durations to the data's resolution", () => {
+    const weekly = flat(6, 7 * DAY);
+    const { stats } = runEngine(weekly, targetsOf([1, null, null, null, null, null]), config());
+    expect(stats.annual_periods).toBe(52);
+    expect(stats.max_trade_duration_days).toBe(28);
   });
 });
