@@ -5,6 +5,7 @@
  */
 import { SECRETS_DIR } from "./container-conventions.js";
 import { containerHardening, type ContainerHardening } from "./hardening.js";
+import { UnsafeValueError } from "./errors.js";
 
 export const REDIS_IMAGE = "redis:7.4.7-bookworm";
 export const QDRANT_IMAGE = "qdrant/qdrant:v1.17.0-unprivileged";
@@ -60,7 +61,7 @@ export interface RedisConfigOptions {
 }
 
 export function redisConfig(password: string, options: RedisConfigOptions = {}): string {
-  if (/[\s"]/.test(password)) throw new Error("the Redis password must not contain whitespace or quotes");
+  if (/[\s"]/.test(password)) throw new UnsafeValueError("the Redis password must not contain whitespace or quotes");
   return [
     `port ${options.port ?? REDIS_PORT}`,
     `bind ${options.bind ?? "0.0.0.0"}`,

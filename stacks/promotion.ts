@@ -4,6 +4,7 @@
  * destination still lacks, and what must be refused. Pure: works on {@link StackSnapshot}s, so
  * it is tested without files; stack-file.ts reads and writes them.
  */
+import { cidrsOverlap } from "../infra/ipv4.js";
 import { BROKER_ENDPOINT_KEYS, brokerEndpointProblems, ENVIRONMENT_IDENTITY_KEYS, NETWORK_RANGE_KEYS } from "./environment-rules.js";
 import { PromotionRefusedError, StackConfigError } from "./errors.js";
 import { CONFIG_NAMESPACE, parseStackConfig } from "./parse.js";
@@ -221,22 +222,6 @@ function networkRangeRefusals(destination: string, target: Target, result: Recor
     }
   }
   return refusals;
-}
-
-/** True when two IPv4 CIDRs share any address. */
-export function cidrsOverlap(a: string, b: string): boolean {
-  const [startA, endA] = cidrRange(a);
-  const [startB, endB] = cidrRange(b);
-  return startA <= endB && startB <= endA;
-}
-
-function cidrRange(cidr: string): [number, number] {
-  const [address = "", bitsText = "32"] = cidr.split("/");
-  const bits = Number(bitsText);
-  const base = address.split(".").reduce((value, octet) => value * 256 + Number(octet), 0);
-  const size = 2 ** (32 - bits);
-  const start = base - (base % size);
-  return [start, start + size - 1];
 }
 
 function missingSecrets(destination: StackSnapshot, target: Target): PromotionPlan["missingSecrets"] {

@@ -4,6 +4,7 @@
  * not here (see secrets.ts): their values are only ever read as secret outputs.
  */
 import { z } from "zod";
+import { isIpv4Cidr } from "../infra/ipv4.js";
 
 export const TARGETS = ["local", "vps", "aws"] as const;
 export type Target = (typeof TARGETS)[number];
@@ -22,12 +23,7 @@ export function brokerNetworkFor(environment: Environment): keyof typeof BINANCE
   return environment === "prod" ? "mainnet" : "testnet";
 }
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
-
-const cidr = z.string().refine((value) => {
-  const [address, bits, ...rest] = value.split("/");
-  return rest.length === 0 && IPV4.test(address ?? "") && /^\d{1,2}$/.test(bits ?? "") && Number(bits) <= 32;
-}, "expected an IPv4 CIDR such as 10.40.0.0/16");
+const cidr = z.string().refine((value) => value === value.trim() && isIpv4Cidr(value), "expected an IPv4 CIDR such as 10.40.0.0/16");
 
 /** A comma-separated list of CIDRs. */
 const cidrList = z

@@ -7,12 +7,13 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ANY_IPV4 } from "../ipv4.js";
 import { fileURLToPath } from "node:url";
 import { SERVICE_CATALOGUE } from "../catalogue.js";
 import { backupSettings } from "../container-conventions.js";
 import { resolveEnv, mcpOf, type AnyServiceDescriptor, type DeployContext, type Runtime } from "../descriptor.js";
 import { deploymentsFor, type Deployment } from "../deployments.js";
-import { TargetConfigError } from "../errors.js";
+import { DescriptorError, TargetConfigError } from "../errors.js";
 import { Alarms } from "../components/aws/alarms.js";
 import { Backups } from "../components/aws/backups.js";
 import { ImageRepository } from "../components/aws/image-repository.js";
@@ -70,7 +71,7 @@ export function createAwsTarget(config: AwsStackConfig, secrets: StackSecrets, o
   // Every catalogue task shares one group: Redis, Qdrant and the ALB each admit exactly it.
   const servicesSg = new aws.ec2.SecurityGroup(`${prefix}-services-sg`, { vpcId: network.vpcId, description: "quantmind services (Fargate tasks)" });
   // Out to anywhere: brokers, QuantConnect, ECR, Secrets Manager and logs through the NAT, backends in the VPC.
-  new aws.vpc.SecurityGroupEgressRule(`${prefix}-services-out`, { securityGroupId: servicesSg.id, cidrIpv4: "0.0.0.0/0", ipProtocol: "-1", description: "egress" });
+  new aws.vpc.SecurityGroupEgressRule(`${prefix}-services-out`, { securityGroupId: servicesSg.id, cidrIpv4: ANY_IPV4, ipProtocol: "-1", description: "egress" });
 
   const image = new ImageRepository(`${prefix}-image`, { context: options.repoRoot ?? REPO_ROOT, forceDelete: !config.deletionProtection });
 
@@ -244,7 +245,7 @@ export function createAwsTarget(config: AwsStackConfig, secrets: StackSecrets, o
 
   const functions = lambdas.map((deployment) => {
     const shape = deployment.runtime.shape;
-    if (shape.kind !== "lambda") throw new Error("unreachable: filtered by shape");
+    if (shape.kind !== "lambda") throw new DescriptorError("DESCRIPTOR_INVALID", `${deployment.name} is not a lambda runtime`);
     const fn = new McpLambda(`${prefix}-${deployment.name}`, {
       description: deployment.description,
       code: options.lambdaArchive?.(deployment.name) ?? lambdaArchive(shape.bundle),

@@ -2,7 +2,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { PromotionRefusedError } from "../../stacks/errors.js";
-import { cidrsOverlap, effectiveNetworkRanges, formatPromotionSummary, planPromotion, type PromotionOptions } from "../../stacks/promotion.js";
+import { cidrsOverlap } from "../../infra/ipv4.js";
+import { effectiveNetworkRanges, formatPromotionSummary, planPromotion, type PromotionOptions } from "../../stacks/promotion.js";
 import { secretsForTarget, setSecretCommand } from "../../stacks/secrets.js";
 import type { StackSnapshot } from "../../stacks/stack-file.js";
 

@@ -24,6 +24,7 @@
 import type * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import type { ContainerHardening } from "../../hardening.js";
+import { SizingError } from "../../errors.js";
 
 /** Fargate's task sizes: CPU units -> the memory sizes (MiB) it can be paired with. */
 const FARGATE_SIZES: readonly [number, readonly number[]][] = [
@@ -47,7 +48,7 @@ export function fargateTaskSize(cpus: number, memoryMb: number): { cpu: number; 
     const memory = memories.find((m) => m >= memoryMb);
     if (memory !== undefined) return { cpu, memory };
   }
-  throw new Error(`no Fargate task size has ${cpus} vCPU and ${memoryMb} MiB`);
+  throw new SizingError(`no Fargate task size has ${cpus} vCPU and ${memoryMb} MiB`);
 }
 
 /** A bind-mount volume name for a writable path (`/tmp` -> `writable-tmp`). */

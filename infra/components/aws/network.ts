@@ -5,6 +5,8 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { CidrError, TargetConfigError } from "../../errors.js";
+import { ANY_IPV4, parseCidr, subnet } from "../../ipv4.js";
 
 export interface NetworkArgs {
   /** VPC CIDR, at most a /24 (each subnet is a sixteenth of it). */
@@ -23,25 +25,16 @@ export interface NetworkArgs {
 
 /** Subnet CIDRs: public subnets take the first blocks of the VPC's sixteenths, private ones the second half. */
 export function subnetCidrs(vpcCidr: string, azCount: number): { publicCidrs: string[]; privateCidrs: string[] } {
-  const [address = "", bitsText = ""] = vpcCidr.split("/");
-  const bits = Number(bitsText);
-  if (!Number.isInteger(bits) || bits < 8 || bits > 24) {
-    throw new Error(`VPC CIDR ${vpcCidr}: use a prefix between /8 and /24, so each of its 16 subnets holds at least 16 addresses`);
+  const vpc = parseCidr(vpcCidr);
+  if (vpc.bits < 8 || vpc.bits > 24) {
+    throw new CidrError(`VPC CIDR ${vpcCidr}: use a prefix between /8 and /24, so each of its 16 subnets holds at least 16 addresses`);
   }
-  if (azCount < 1 || azCount > 8) throw new Error(`azCount ${azCount}: use 1 to 8 availability zones`);
-  const base = address.split(".").reduce((n, octet) => n * 256 + Number(octet), 0) >>> 0;
-  const subnetBits = bits + 4;
-  const size = 2 ** (32 - subnetBits);
-  const network = base - (base % (size * 16));
-  const block = (index: number) => `${toIpv4(network + index * size)}/${subnetBits}`;
+  if (azCount < 1 || azCount > 8) throw new TargetConfigError(`azCount ${azCount}: use 1 to 8 availability zones`);
+  const block = (index: number) => subnet(vpc, vpc.bits + 4, index);
   return {
     publicCidrs: Array.from({ length: azCount }, (_, i) => block(i)),
     privateCidrs: Array.from({ length: azCount }, (_, i) => block(8 + i)),
   };
-}
-
-function toIpv4(n: number): string {
-  return [24, 16, 8, 0].map((shift) => (n >>> shift) & 255).join(".");
 }
 
 export class Network extends pulumi.ComponentResource {
@@ -64,7 +57,7 @@ export class Network extends pulumi.ComponentResource {
     const zone = (i: number) =>
       zones.names.apply((names) => {
         const found = names[i];
-        if (found === undefined) throw new Error(`the region has ${names.length} usable availability zones; quantmind:awsAzCount asks for ${args.azCount}`);
+        if (found === undefined) throw new TargetConfigError(`the region has ${names.length} usable availability zones; quantmind:awsAzCount asks for ${args.azCount}`);
         return found;
       });
 
@@ -76,7 +69,7 @@ export class Network extends pulumi.ComponentResource {
 
     const publicRoutes = new aws.ec2.RouteTable(
       `${name}-public-rt`,
-      { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }], tags: { Name: `${name}-public` } },
+      { vpcId: vpc.id, routes: [{ cidrBlock: ANY_IPV4, gatewayId: igw.id }], tags: { Name: `${name}-public` } },
       parent,
     );
     const publicSubnets = publicCidrs.map((cidrBlock, i) => {
@@ -103,7 +96,7 @@ export class Network extends pulumi.ComponentResource {
     const privateRouteTables = privateCidrs.map((_, i) =>
       new aws.ec2.RouteTable(
         `${name}-private-rt-${i}`,
-        { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nats[Math.min(i, natCount - 1)]!.id }], tags: { Name: `${name}-private-${i}` } },
+        { vpcId: vpc.id, routes: [{ cidrBlock: ANY_IPV4, natGatewayId: nats[Math.min(i, natCount - 1)]!.id }], tags: { Name: `${name}-private-${i}` } },
         parent,
       ),
     );

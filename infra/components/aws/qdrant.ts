@@ -6,6 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ANY_IPV4 } from "../../ipv4.js";
 import { QDRANT, QDRANT_HTTP_PORT } from "../../backends.js";
 import { FargateTask, FARGATE_PLATFORM_VERSION } from "./fargate-task.js";
 import type { StoredSecret } from "./secrets.js";
@@ -48,7 +49,7 @@ export class Qdrant extends pulumi.ComponentResource {
       parent,
     );
     // Out: HTTPS for the image pull, Secrets Manager and logs (through the NAT), NFS to its file system.
-    new aws.vpc.SecurityGroupEgressRule(`${name}-https-out`, { securityGroupId: sg.id, cidrIpv4: "0.0.0.0/0", ipProtocol: "tcp", fromPort: 443, toPort: 443, description: "image pull, secrets, logs" }, parent);
+    new aws.vpc.SecurityGroupEgressRule(`${name}-https-out`, { securityGroupId: sg.id, cidrIpv4: ANY_IPV4, ipProtocol: "tcp", fromPort: 443, toPort: 443, description: "image pull, secrets, logs" }, parent);
 
     const fsSg = new aws.ec2.SecurityGroup(`${name}-efs-sg`, { vpcId: args.vpcId, description: "Qdrant's EFS: the Qdrant task only" }, parent);
     new aws.vpc.SecurityGroupIngressRule(`${name}-efs-from-qdrant`, { securityGroupId: fsSg.id, referencedSecurityGroupId: sg.id, ipProtocol: "tcp", fromPort: NFS_PORT, toPort: NFS_PORT, description: "NFS from Qdrant" }, parent);

@@ -15,6 +15,7 @@ import { FargateTask, FARGATE_PLATFORM_VERSION, runTaskCommand } from "./fargate
 import { objectStoreStatements, type ObjectStoreGrant } from "./object-store.js";
 import type { StoredSecret } from "./secrets.js";
 import { secretRefs } from "./service.js";
+import { DescriptorError } from "../../errors.js";
 
 export interface ScheduledTaskArgs {
   deployment: Deployment;
@@ -46,7 +47,7 @@ export class ScheduledTask extends pulumi.ComponentResource {
     super("quantmind:aws:ScheduledTask", name, {}, opts);
     const parent = { parent: this };
     const { deployment, deployment: { runtime } } = args;
-    if (runtime.shape.kind !== "scheduled") throw new Error(`ScheduledTask: ${deployment.name} is a ${runtime.shape.kind} runtime`);
+    if (runtime.shape.kind !== "scheduled") throw new DescriptorError("DESCRIPTOR_INVALID", `ScheduledTask: ${deployment.name} is a ${runtime.shape.kind} runtime, not scheduled`);
     const shape = runtime.shape;
     const context = pulumi.output(args.context);
 

@@ -8,6 +8,7 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { createEc2Host } from "./ec2-host.js";
 import { DIAL_LIMITS, sshConnection } from "./ssh.js";
+import { TargetConfigError } from "../../errors.js";
 
 /** Debian 12's official AMIs (owner: Debian). */
 const DEBIAN_AMI = { owner: "136693071363", namePattern: "debian-12-amd64-*" };
@@ -40,7 +41,7 @@ export class LinuxDockerHost extends pulumi.ComponentResource {
 
   constructor(name: string, args: LinuxDockerHostArgs, opts?: pulumi.ComponentResourceOptions) {
     super("quantmind:vps:LinuxHost", name, {}, opts);
-    if (!args.address && !args.create) throw new Error("LinuxDockerHost needs an existing address or instance settings");
+    if (!args.address && !args.create) throw new TargetConfigError("LinuxDockerHost needs an existing address or instance settings");
 
     let instanceReady: pulumi.Resource[] = [];
     if (args.create) {

@@ -5,6 +5,8 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { CidrError } from "../../errors.js";
+import { ANY_IPV4, parseCidr, subnet } from "../../ipv4.js";
 
 export interface VpsNetworkArgs {
   vpcCidr: string;
@@ -35,12 +37,12 @@ export class VpsNetwork extends pulumi.ComponentResource {
     );
     const routes = new aws.ec2.RouteTable(
       `${name}-routes`,
-      { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: gateway.id }], tags: tags("routes") },
+      { vpcId: vpc.id, routes: [{ cidrBlock: ANY_IPV4, gatewayId: gateway.id }], tags: tags("routes") },
       parent,
     );
     new aws.ec2.RouteTableAssociation(`${name}-routes-public`, { subnetId: subnet.id, routeTableId: routes.id }, parent);
 
-    const egressAll = [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], description: "updates, image pulls, broker APIs" }];
+    const egressAll = [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: [ANY_IPV4], description: "updates, image pulls, broker APIs" }];
     const linux = new aws.ec2.SecurityGroup(
       `${name}-linux`,
       {
@@ -83,8 +85,7 @@ export class VpsNetwork extends pulumi.ComponentResource {
 
 /** The first /24 of a VPC CIDR (the VPC must be /24 or larger). */
 export function firstSlash24(vpcCidr: string): string {
-  const [address, bits] = vpcCidr.split("/");
-  if (Number(bits) > 24) throw new Error(`VPC CIDR ${vpcCidr} is smaller than a /24`);
-  const octets = (address ?? "").split(".");
-  return `${octets[0]}.${octets[1]}.${octets[2]}.0/24`;
+  const vpc = parseCidr(vpcCidr);
+  if (vpc.bits > 24) throw new CidrError(`VPC CIDR ${vpcCidr} is smaller than a /24`);
+  return subnet(vpc, 24, 0);
 }

@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createEc2Host } from "./ec2-host.js";
 import { DIAL_LIMITS, sshConnection } from "./ssh.js";
 import { windowsPrepCommand, windowsUserData } from "./windows-prep.js";
+import { TargetConfigError } from "../../errors.js";
 
 /** Windows Server 2022's official AMIs. */
 const WINDOWS_AMI = { owner: "amazon", namePattern: "Windows_Server-2022-English-Full-Base-*" };
@@ -31,7 +32,7 @@ export class WindowsMt5Host extends pulumi.ComponentResource {
 
   constructor(name: string, args: WindowsMt5HostArgs, opts?: pulumi.ComponentResourceOptions) {
     super("quantmind:vps:WindowsHost", name, {}, opts);
-    if (!args.address && !args.create) throw new Error("WindowsMt5Host needs an existing address or instance settings");
+    if (!args.address && !args.create) throw new TargetConfigError("WindowsMt5Host needs an existing address or instance settings");
     const prep = pulumi.output(args.linuxHostAddress).apply((linuxHostAddress) => ({
       sshPublicKey: args.sshPublicKey,
       linuxHostAddress,

@@ -16,7 +16,7 @@ import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import { validateResourceOfType, type ReportViolation, type ResourceValidationArgs, type ResourceValidationPolicy } from "@pulumi/policy";
 import { BACKEND_PORTS, backendOfImage, backendOfNames, backendOfUrn, type Backend } from "../lib/backends.js";
-import { isLoopbackAddress, isPrivateCidr, isWorldOpen } from "../lib/cidr.js";
+import { isLoopbackAddress, isPrivateCidr, isWorldOpen } from "../../ipv4.js";
 import { isSet, known, list } from "../lib/known.js";
 
 interface IngressRange {
