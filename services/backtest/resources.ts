@@ -33,7 +33,7 @@ export function registerBacktestResources(server: McpServer, deps: BacktestDeps)
     }),
     { title: "Backtest report", description: "Statistics, equity curve, drawdown and every trade of a completed backtest", mimeType: "application/json" },
     async (uri, { id }) => {
-      const report = await deps.service.store.report(String(id));
+      const report = await deps.service.store.report(checkedId(id));
       if (!report) throw new BacktestNotFoundError(`${String(id)} (completed)`);
       return { contents: [{ uri: uri.href, mimeType: "application/json", text: report.toString("utf8") }] };
     },
@@ -47,9 +47,16 @@ export function registerBacktestResources(server: McpServer, deps: BacktestDeps)
     }),
     { title: "Backtest equity chart", description: "Equity (blue), buy-and-hold (grey) and drawdown (red) as PNG", mimeType: "image/png" },
     async (uri, { id }) => {
-      const png = await deps.service.png(String(id));
+      const png = await deps.service.png(checkedId(id));
       if (!png) throw new BacktestNotFoundError(`${String(id)} (completed)`);
       return { contents: [{ uri: uri.href, mimeType: "image/png", blob: png.toString("base64") }] };
     },
   );
+}
+
+/** Ids are UUIDs: anything else (a `:` would reach a Redis key) is simply not found. */
+function checkedId(id: string | string[] | undefined): string {
+  const value = String(id);
+  if (!/^[A-Za-z0-9-]{1,64}$/.test(value)) throw new BacktestNotFoundError(value);
+  return value;
 }

@@ -6,7 +6,12 @@ import { runTool } from "../../shared/mcp/tool-result.js";
 import type { BacktestDeps } from "../deps.js";
 import { backtestView, BacktestViewSchema, describeView, equityPngUri, reportUri } from "./status-view.js";
 
-export const BacktestIdSchema = z.object({ backtest_id: z.string().min(1).max(64).describe("Id from run_backtest or list_backtests") });
+export const BacktestIdSchema = z.object({
+  backtest_id: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,64}$/, "a backtest id is 1-64 letters, digits or dashes")
+    .describe("Id from run_backtest or list_backtests"),
+});
 
 export function registerGetBacktestStatusTool(server: McpServer, deps: BacktestDeps): void {
   server.registerTool(

@@ -128,6 +128,10 @@ describe("backtest MCP tools", () => {
     expect(huge.isError).toBe(true);
     const limit = await call("list_backtests", { limit: 1000 });
     expect(limit.isError).toBe(true);
+    const badId = await call("get_backtest_status", { backtest_id: "a:b" });
+    expect(badId.isError).toBe(true);
+    expect(text(badId)).toContain("letters, digits or dashes");
+    await expect(client.readResource({ uri: "backtest://nope/report" })).rejects.toThrow(/NOT_FOUND|no backtest/);
   });
 
   it("optimises a two-parameter grid: ranked table and a heatmap; a too-large grid is refused saying the bound", async () => {
