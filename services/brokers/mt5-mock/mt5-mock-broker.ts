@@ -52,6 +52,7 @@ export class Mt5MockBroker implements Broker {
   private readonly withStops = new Set<string>();
   private readonly exposure = new Map<string, { mock: MockSymbol; side: "buy" | "sell"; quantity: number; cost: number }>();
   private usedMargin = 0;
+  private settledMinute = Number.NaN;
 
   constructor(
     readonly name: string,
@@ -195,6 +196,7 @@ export class Mt5MockBroker implements Broker {
       throw new OrderRejectedError(`order ${orderId}: invalid stops for a ${order.side} at ${next.price}`);
     }
     Object.assign(order, changes);
+    this.trigger(order);
     return { ...order };
   }
 
@@ -288,9 +290,12 @@ export class Mt5MockBroker implements Broker {
       mock,
     };
     this.positions.set(position.id, position);
-    if (position.stopLoss !== undefined || position.takeProfit !== undefined) this.withStops.add(position.id);
     this.expose(position, position.quantity);
     this.mark(position);
+    if (position.stopLoss !== undefined || position.takeProfit !== undefined) {
+      this.withStops.add(position.id);
+      this.stopOut(position);
+    }
     return position.id;
   }
 
@@ -323,23 +328,33 @@ export class Mt5MockBroker implements Broker {
   }
 
   /** Triggers pending orders and stops that the current price has reached. */
+  /**
+   * Triggers pending orders and stops that the current price has reached. Prices move once a
+   * minute, so the full scan runs once per minute; orders and stops are checked one by one when
+   * they are created or changed.
+   */
   private settle(): void {
-    for (const id of this.pendingIds) {
-      const order = this.orders.get(id)!;
-      const mock = MOCK_SYMBOLS.get(order.symbol)!;
-      const { bid, ask } = this.quote(mock);
-      const market = order.side === "buy" ? ask : bid;
-      const reached = order.type === "limit" ? (order.side === "buy" ? market <= order.price! : market >= order.price!) : order.side === "buy" ? market >= order.price! : market <= order.price!;
-      if (reached) this.fill(order, mock, order.type === "limit" ? order.price! : market);
-    }
-    for (const id of [...this.withStops]) {
-      const position = this.positions.get(id)!;
-      this.mark(position);
-      const price = position.currentPrice;
-      const long = position.side === "buy";
-      if (position.stopLoss !== undefined && (long ? price <= position.stopLoss : price >= position.stopLoss)) this.reduce(position, position.quantity, price);
-      else if (position.takeProfit !== undefined && (long ? price >= position.takeProfit : price <= position.takeProfit)) this.reduce(position, position.quantity, price);
-    }
+    const minute = Math.floor(this.now() / 60_000);
+    if (minute === this.settledMinute) return;
+    this.settledMinute = minute;
+    for (const id of this.pendingIds) this.trigger(this.orders.get(id)!);
+    for (const id of [...this.withStops]) this.stopOut(this.positions.get(id)!);
+  }
+
+  private trigger(order: Order): void {
+    const mock = MOCK_SYMBOLS.get(order.symbol)!;
+    const { bid, ask } = this.quote(mock);
+    const market = order.side === "buy" ? ask : bid;
+    const reached = order.type === "limit" ? (order.side === "buy" ? market <= order.price! : market >= order.price!) : order.side === "buy" ? market >= order.price! : market <= order.price!;
+    if (reached) this.fill(order, mock, order.type === "limit" ? order.price! : market);
+  }
+
+  private stopOut(position: MockPosition): void {
+    this.mark(position);
+    const price = position.currentPrice;
+    const long = position.side === "buy";
+    if (position.stopLoss !== undefined && (long ? price <= position.stopLoss : price >= position.stopLoss)) this.reduce(position, position.quantity, price);
+    else if (position.takeProfit !== undefined && (long ? price >= position.takeProfit : price <= position.takeProfit)) this.reduce(position, position.quantity, price);
   }
 
   private pending(orderId: string): Order {

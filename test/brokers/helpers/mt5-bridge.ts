@@ -41,18 +41,24 @@ export interface RunningBridge {
   remove(): Promise<void>;
 }
 
-export async function startBridge(options: { env?: Record<string, string>; port?: number } = {}): Promise<RunningBridge> {
+/** `config` is written as the bridge's --config file (e.g. a raised rate limit for a bench). */
+export async function startBridge(options: { env?: Record<string, string>; port?: number; config?: Record<string, unknown> } = {}): Promise<RunningBridge> {
   const temp = await makeTempDir("qm-mt5-bridge-");
   const cert = makeCert(temp.dir);
   const token = randomBytes(24).toString("hex");
   const tokenFile = path.join(temp.dir, "token");
   writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
+  const configArgs: string[] = [];
+  if (options.config) {
+    writeFileSync(path.join(temp.dir, "bridge.json"), JSON.stringify(options.config));
+    configArgs.push("--config", path.join(temp.dir, "bridge.json"));
+  }
   let stderr = "";
   let child: ChildProcess | undefined;
   let port = options.port ?? 0;
 
   const launch = async () => {
-    const proc = spawn("python3", ["services/mt5-bridge/bridge.py", "--host", "127.0.0.1", "--port", String(port), "--cert", cert.cert, "--key", cert.key, "--token-file", tokenFile, "--fake-mt5"], {
+    const proc = spawn("python3", ["services/mt5-bridge/bridge.py", "--host", "127.0.0.1", "--port", String(port), "--cert", cert.cert, "--key", cert.key, "--token-file", tokenFile, "--fake-mt5", ...configArgs], {
       stdio: ["ignore", "pipe", "pipe"],
       env: { PATH: process.env.PATH ?? "", ...options.env },
     });
