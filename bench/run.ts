@@ -7,6 +7,7 @@
  *   npm run bench -- search       search only (indexes one copy of the corpus first, unreported)
  *   npm run bench -- containers   image size, build times, times to healthy (needs a Docker engine)
  *   npm run bench -- qc           QuantConnect MCP: Lambda bundle and cold start, tools/list, tools/call (bench/qc.ts)
+ *   npm run bench -- brokers      mt5_mock orders/s, mt5_socket round trips through the Broker (bench/brokers.ts)
  *   BENCH_COPIES=3 BENCH_POINTS=20000 BENCH_WORKERS=1,2 npm run bench
  */
 import path from "node:path";
@@ -24,6 +25,8 @@ if (process.argv[2] === "backtest-engine") await import("./backtest-engine.js").
 if (process.argv[2] === "backtest-queue") await import("./backtest-queue.js").then(async ({ benchBacktestQueue }) => (await benchBacktestQueue(), process.exit()));
 // npm run bench -- mt5-bridge: round trips through the Python MT5 bridge over TLS on loopback (bench/mt5-bridge.ts)
 if (process.argv[2] === "mt5-bridge") await import("./mt5-bridge.js").then(async ({ benchMt5Bridge }) => (await benchMt5Bridge(), process.exit()));
+// npm run bench -- brokers: mt5_mock order placement and mt5_socket round trips through the Broker interface (bench/brokers.ts)
+if (process.argv[2] === "brokers") await import("./brokers.js").then(async ({ benchBrokers }) => (await benchBrokers(), process.exit()));
 const copies = Number(process.env.BENCH_COPIES ?? 3);
 const points = Number(process.env.BENCH_POINTS ?? 20_000);
 const workerCounts = (process.env.BENCH_WORKERS ?? "1,2").split(",").map(Number);
