@@ -14,7 +14,7 @@ import { makeTempDir } from "../helpers/temp-dir.js";
 const operator = operatorStackConfig("testnet");
 const secretKeys = operator.secretKeys;
 // the operator's MT5 demo account, as `pulumi config set` would give it
-const config = { ...operator.config, "quantmind:mt5Login": "5001234", "quantmind:mt5Server": "QuantMind-Demo" };
+const config: Record<string, string> = { ...operator.config, "quantmind:mt5Login": "5001234", "quantmind:mt5Server": "QuantMind-Demo" };
 let removeTempDir: () => Promise<void>;
 let tempDir: string;
 let run: PulumiMockRun;
