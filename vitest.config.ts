@@ -3,7 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    exclude: ["test/containers/**", "node_modules/**"],
+    // Containers and the slow fault-injection tier (`*.slow.test.ts`) have their own scripts.
+    exclude: ["test/containers/**", "test/**/*.slow.test.ts", "node_modules/**"],
     // Native addons (hnswlib) and the WASM model are happier in child processes than in threads.
     pool: "forks",
     globalSetup: ["test/helpers/global-setup.ts"],

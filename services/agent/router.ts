@@ -46,11 +46,24 @@ export class SignalRouter {
    * pending and is taken up again.
    */
   async route(signal: Signal, redelivered: boolean): Promise<SignalOutcome> {
-    const base = { signal_id: signal.id, broker: signal.broker, symbol: signal.symbol };
     const broker = this.brokers.get(signal.broker);
     if (broker === undefined) {
       return { status: "dead_letter", signal_id: signal.id, code: "UNKNOWN_BROKER", reason: `no enabled broker named ${signal.broker} (config/brokers.yaml)` };
     }
+    try {
+      return await this.routeTo(broker, signal, redelivered);
+    } catch (error) {
+      // A definite refusal before the order (unknown symbol, bad credentials) is this signal's
+      // outcome; only failures that may pass (timeouts, a lost connection) leave it pending.
+      if (error instanceof BrokerError && !error.retryable) {
+        return { status: "rejected", signal_id: signal.id, broker: signal.broker, symbol: signal.symbol, code: error.code, message: error.message };
+      }
+      throw error;
+    }
+  }
+
+  private async routeTo(broker: Broker, signal: Signal, redelivered: boolean): Promise<SignalOutcome> {
+    const base = { signal_id: signal.id, broker: signal.broker, symbol: signal.symbol };
     const id = clientOrderId(signal.id);
     if (redelivered) {
       const existing = await this.withRetries(() => broker.findOrderByClientId(id));

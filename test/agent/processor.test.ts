@@ -92,6 +92,15 @@ describe("SignalProcessor", () => {
     expect(broker.accepted).toHaveLength(0);
   });
 
+  it("records a definite broker refusal before the order (unknown symbol) as rejected, not a stuck entry", async () => {
+    const broker = new ScenarioBroker();
+    const h = await createHarness([broker]);
+    const [result] = await h.send(signal(h.clock, { symbol: "NOSUCH" }));
+    expect(result!.outcome).toMatchObject({ status: "rejected", code: "SYMBOL_NOT_FOUND", message: 'broker scenario has no symbol "NOSUCH"' });
+    expect(await h.streams.pendingCount(agentKeys.signals, AGENT_CONSUMER_GROUP)).toBe(0);
+    expect(broker.placeCalls).toBe(0);
+  });
+
   it("leaves the entry pending, with no outcome, while the broker cannot even be asked", async () => {
     const broker = new ScenarioBroker();
     broker.down = true;

@@ -7,6 +7,7 @@
 import {
   BrokerTimeoutError,
   BrokerUnavailableError,
+  SymbolNotFoundError,
   type Account,
   type Bars,
   type Broker,
@@ -82,6 +83,7 @@ export class ScenarioBroker implements Broker {
 
   async getSymbolInfo(symbol: string): Promise<SymbolInfo> {
     this.check();
+    if (symbol === "NOSUCH") throw new SymbolNotFoundError(symbol, this.name);
     return { symbol, tickSize: 0.01, digits: 2, minQuantity: 1, maxQuantity: 1e6, quantityStep: 1, contractSize: 1, tradable: true, ...this.info };
   }
 
