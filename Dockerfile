@@ -57,6 +57,8 @@ COPY --from=build /build/app/node_modules ./node_modules
 COPY --from=build /build/app/dist ./dist
 COPY bin/healthcheck.js ./bin/healthcheck.js
 COPY data ./data
+# Runtime configuration the services read by default: config/brokers.yaml, config/agent.yaml.
+COPY config ./config
 # QM_DATA_DIR: a path the image gives the service user, for a volume (`-v quantmind-data:/var/lib/quantmind`
 # takes its owner from the image). The deploy targets set their own (see infra/catalogue.ts).
 ENV NODE_ENV=production \
