@@ -8,6 +8,7 @@ the real field names; order_send returns a result whose retcode says what happen
 copy_rates_range returns a numpy structured array. `_state` and `_reset()` are the test hooks.
 Environment: FAKE_MT5_CALL_DELAY_MS slows every call (to test timeouts and disconnects).
 """
+import collections as _collections
 import datetime as _dt
 import functools as _functools
 import os as _os
@@ -38,7 +39,7 @@ class _State:
         self.trade = _FakeTradeServer(self)
         self.delay_s = int(_os.environ.get("FAKE_MT5_CALL_DELAY_MS", "0")) / 1000
         self.structured_rates = True
-        self.calls = []
+        self.calls = _collections.deque(maxlen=100_000)  # call names, newest last (bounded: --fake-mt5 runs for long)
         self.in_call = 0
         self.max_in_call = 0  # the most calls seen running at once: the real package is not thread-safe
         self.lock = _threading.Lock()
@@ -62,7 +63,8 @@ class _State:
         return total
 
     def margin(self):
-        return sum((self.margin_for(self.symbols[p.symbol], p.volume, p.price_open) for p in self.trade.positions.values()), 0.0)
+        positions = self.trade.positions.values()
+        return sum((self.margin_for(self.symbols[p.symbol], p.volume, p.price_open) for p in positions), 0.0)
 
     def margin_free(self):
         return self.balance + self.floating() - self.margin()

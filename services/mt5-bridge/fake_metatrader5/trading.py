@@ -1,4 +1,5 @@
 """The fake trade server: order_send's checks and retcodes, positions, pending orders and deals."""
+import collections
 import time
 
 from . import constants as c
@@ -16,7 +17,7 @@ class FakeTradeServer:
         self.orders = {}
         self.history_orders = []
         self.deals = []
-        self.requests = []  # every request accepted for checking, as tests want to see them
+        self.requests = collections.deque(maxlen=100_000)  # every request, newest last, for tests to check
 
     def _ticket(self) -> int:
         self.next_ticket += 1

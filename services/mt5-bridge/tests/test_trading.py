@@ -33,8 +33,8 @@ class TradingTest(BridgeTestCase):
         super().setUp()
         self.c = self.client()
 
-    def sent(self):
-        return self.fake.trade.requests
+    def sent(self) -> list:
+        return list(self.fake.trade.requests)
 
     def test_a_market_buy_fills_at_the_ask_with_the_first_detected_mode(self):
         result = self.c.call("order_send", market("buy-1", deviation=5, magic=7))
