@@ -86,15 +86,22 @@ describe("quantmind CLI", () => {
     const articles = path.join(temp.dir, "one");
     await cp(path.join(BUNDLED_ARTICLES_DIR, "risk-management/atr-position-sizing.md"), path.join(articles, "risk-management/atr.md"));
     const dataDir = path.join(temp.dir, "start-data");
-    const child = spawn(process.execPath, [CLI, "start", "--port", "0"], {
+    // Every part on a free port: a fixed one may be taken by anything else on the machine.
+    const child = spawn(process.execPath, [CLI, "start", "--port", "0", "--backtest-port", "0", "--agent-port", "0"], {
       env: { ...process.env, LOG_LEVEL: "warn", QM_DATA_DIR: dataDir, KB_ARTICLES_DIR: articles },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
+    let stderr = "";
     child.stdout.on("data", (chunk) => (stdout += String(chunk)));
+    child.stderr.on("data", (chunk) => (stderr += String(chunk)));
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`start did not come up:\n${stdout}`)), 90_000);
+      const timer = setTimeout(() => reject(new Error(`start did not come up:\n${stdout}\n${stderr}`)), 90_000);
+      child.once("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`start exited with ${code} before coming up:\n${stdout}\n${stderr}`));
+      });
       child.stdout.on("data", () => {
         if (stdout.includes("Press Ctrl+C")) {
           clearTimeout(timer);
@@ -104,15 +111,16 @@ describe("quantmind CLI", () => {
     });
     const mcpUrl = /MCP endpoint \(Streamable HTTP\): (http:\/\/127\.0\.0\.1:\d+\/mcp)/.exec(stdout)![1]!;
     expect(stdout).toMatch(/indexed 1 articles/);
-    const health = await fetch(mcpUrl.replace(/\/mcp$/, "/healthz"));
-    expect(await health.json()).toEqual({ status: "ok", service: "kb" });
-
     const keyFile = path.join(dataDir, "api-key");
     const clientsFile = path.join(dataDir, "mcp-clients.json");
     expect((await stat(keyFile)).mode & 0o777).toBe(0o600);
     expect((await stat(clientsFile)).mode & 0o777).toBe(0o600);
     const key = (await readFile(keyFile, "utf8")).trim();
     expect(stdout).not.toContain(key);
+    // The status is open to the probe; the details only to a caller with the key.
+    const healthUrl = mcpUrl.replace(/\/mcp$/, "/healthz");
+    expect(await (await fetch(healthUrl)).json()).toEqual({ status: "ok" });
+    expect(await (await fetch(healthUrl, { headers: { "x-api-key": key } })).json()).toMatchObject({ status: "ok", service: "kb" });
     const clients = JSON.parse(await readFile(clientsFile, "utf8"));
     expect(clients.cursor.mcpServers["quantmind-kb"]).toEqual({ url: mcpUrl, headers: { "x-api-key": key } });
     expect(clients.vscode.servers["quantmind-kb"]).toMatchObject({ type: "http", url: mcpUrl });
@@ -126,5 +134,6 @@ describe("quantmind CLI", () => {
 
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
-  });
+    // Three services start in one process (and the index embeds): on a loaded two-core machine, about a minute.
+  }, 150_000);
 });

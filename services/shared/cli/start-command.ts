@@ -4,6 +4,7 @@
  * `StartPart`; a part may add its own options (the knowledge base adds `--port`).
  */
 import type { Command, Option } from "commander";
+import { ConfigError } from "../errors.js";
 import { shutdownOnSignal, type Stop } from "./shutdown.js";
 
 export interface StartPart {
@@ -31,6 +32,8 @@ export async function startParts(parts: readonly StartPart[], options: Record<st
       running.push(await part.start(options, out));
     } catch (error) {
       await stopAll().catch(() => undefined); // the start failure is the one to report
+      // Name the part: "port 8002 is already in use" alone does not say whose port it is.
+      if (error instanceof ConfigError) throw new ConfigError(`${part.name}: ${error.message}`, { cause: error, code: error.code });
       throw error;
     }
   }

@@ -3,6 +3,7 @@ import { Command, Option } from "commander";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { registerStartCommand, startParts, type StartPart } from "../../../services/shared/cli/start-command.js";
+import { ConfigError } from "../../../services/shared/errors.js";
 
 function part(name: string, events: string[], failStart = false): StartPart {
   return {
@@ -30,6 +31,20 @@ describe("startParts", () => {
     const events: string[] = [];
     await expect(startParts([part("a", events), part("b", events), part("c", events, true)], {}, new PassThrough())).rejects.toThrow("c failed");
     expect(events).toEqual(["start a", "start b", "start c", "stop b", "stop a"]);
+  });
+
+  it("names the part in a configuration failure, keeping its code (the CLI exits 2)", async () => {
+    const events: string[] = [];
+    const busy: StartPart = {
+      name: "backtests",
+      start: async () => {
+        throw new ConfigError("port 8002 on 127.0.0.1 is already in use", { code: "PORT_IN_USE" });
+      },
+    };
+    const failure = await startParts([part("a", events), busy], {}, new PassThrough()).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ConfigError);
+    expect(failure).toMatchObject({ code: "PORT_IN_USE", message: "backtests: port 8002 on 127.0.0.1 is already in use" });
+    expect(events).toEqual(["start a", "stop a"]);
   });
 
   it("still stops every part when one stop fails, then reports it", async () => {
