@@ -3,6 +3,7 @@
  * Wire errors (what QuantConnect answered) and local errors (what we refused) are separate types.
  */
 import { QuantMindError } from "../shared/errors.js";
+import { redactUrlCredentials } from "../shared/redact-url.js";
 
 export class QcError extends QuantMindError {}
 
@@ -44,7 +45,8 @@ export class QcRateLimitedError extends QcError {
 /** QuantConnect could not be reached, or kept answering 5xx. */
 export class QcUnavailableError extends QcError {
   constructor(endpoint: string, detail: string, options?: ErrorOptions) {
-    super("QC_UNAVAILABLE", `QuantConnect is unavailable for ${endpoint}: ${detail}`, options);
+    // The detail may quote the request URL (fetch refuses one with credentials, naming it).
+    super("QC_UNAVAILABLE", redactUrlCredentials(`QuantConnect is unavailable for ${endpoint}: ${detail}`), options);
   }
 }
 

@@ -8,6 +8,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { ConfigError } from "./errors.js";
+import { hasUrlCredentials, redactUrlCredentials } from "./redact-url.js";
 
 export type Env = Record<string, string | undefined>;
 
@@ -90,7 +91,7 @@ export function parseEnv<S extends z.ZodObject>(
 }
 
 function describeValue(value: string | undefined): string {
-  return value === undefined ? " is not set" : `=${JSON.stringify(value)}`;
+  return value === undefined ? " is not set" : `=${JSON.stringify(redactUrlCredentials(value))}`;
 }
 
 /**
@@ -101,7 +102,11 @@ function describeValue(value: string | undefined): string {
 export const envField = {
   /** A TCP port; 0 asks the OS for a free one. */
   port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
-  url: () => z.url({ protocol: /^https?$/, message: "expected an http(s) URL" }),
+  /** An http(s) URL without user-info: credentials in a URL end up in logs and error messages. */
+  url: () =>
+    z
+      .url({ protocol: /^https?$/, message: "expected an http(s) URL" })
+      .refine((url) => !hasUrlCredentials(url), "must not contain user:password@: pass credentials in their own (secret) variable"),
   /** Comma-separated CORS origins, or `*` (the default). */
   corsOrigins: () =>
     z

@@ -3,9 +3,11 @@
  *
  * Secrets are kept out twice over: fields that carry them by name are redacted, and every
  * secret value the process knows of (see `registerSecret`) is scrubbed from any log line,
- * whatever field or message it ended up in.
+ * whatever field or message it ended up in. The user-info of any URL (`user:password@`) is
+ * blanked too.
  */
 import { pino, type Logger } from "pino";
+import { redactUrlCredentials } from "./redact-url.js";
 
 export type { Logger };
 
@@ -57,7 +59,8 @@ export function createLogger(name: string, options: LoggerOptions = {}): Logger 
   const destination = options.destination ?? process.stderr;
   const scrubbingStream = {
     write(line: string) {
-      destination.write(knownSecrets.size > 0 ? scrubSecrets(line) : line);
+      const scrubbed = knownSecrets.size > 0 ? scrubSecrets(line) : line;
+      destination.write(scrubbed.includes("@") ? redactUrlCredentials(scrubbed) : scrubbed);
     },
   };
   return pino(
