@@ -6,8 +6,10 @@
  *   npm run bench                 indexing with 1 and 2 workers, then search at 20,000 chunks
  *   npm run bench -- search       search only (indexes one copy of the corpus first, unreported)
  *   npm run bench -- containers   image size, build times, times to healthy (needs a Docker engine)
+ *   npm run bench -- agent        strategy agent: signal to acknowledged order through Redis with mt5_mock (bench/agent.ts)
  *   npm run bench -- qc           QuantConnect MCP: Lambda bundle and cold start, tools/list, tools/call (bench/qc.ts)
  *   npm run bench -- brokers      mt5_mock orders/s, mt5_socket round trips through the Broker (bench/brokers.ts)
+ *   npm run bench -- backtest-sandbox   strategy sandbox: SMA cross on 1M bars, JS and Python (bench/backtest-sandbox.ts)
  *   BENCH_COPIES=3 BENCH_POINTS=20000 BENCH_WORKERS=1,2 npm run bench
  */
 import path from "node:path";
@@ -19,12 +21,14 @@ import { machine } from "./lib/stats.js";
 if (process.argv[2] === "pulumi") await import("./pulumi-eval.js").then(async ({ benchPulumiEval }) => (await benchPulumiEval(), process.exit()));
 if (process.argv[2] === "containers") await import("./containers.js").then(async ({ benchContainers }) => (await benchContainers(), process.exit()));
 if (process.argv[2] === "qc") await import("./qc.js").then(async ({ benchQc }) => (await benchQc(), process.exit()));
+if (process.argv[2] === "backtest-sandbox") await import("./backtest-sandbox.js").then(async ({ benchBacktestSandbox }) => (await benchBacktestSandbox(), process.exit()));
 // npm run bench -- backtest-engine: the backtest engine alone on 1,000,000 synthetic bars (bench/backtest-engine.ts)
 if (process.argv[2] === "backtest-engine") await import("./backtest-engine.js").then(async ({ benchBacktestEngine }) => (await benchBacktestEngine(), process.exit()));
 // npm run bench -- backtest-queue: submit-to-completed in process and through Redis, a 100-point grid over 1,000,000 bars (bench/backtest-queue.ts)
 if (process.argv[2] === "backtest-queue") await import("./backtest-queue.js").then(async ({ benchBacktestQueue }) => (await benchBacktestQueue(), process.exit()));
 // npm run bench -- mt5-bridge: round trips through the Python MT5 bridge over TLS on loopback (bench/mt5-bridge.ts)
 if (process.argv[2] === "mt5-bridge") await import("./mt5-bridge.js").then(async ({ benchMt5Bridge }) => (await benchMt5Bridge(), process.exit()));
+if (process.argv[2] === "agent") await import("./agent.js").then(async ({ benchAgent }) => (await benchAgent(), process.exit()));
 // npm run bench -- brokers: mt5_mock order placement and mt5_socket round trips through the Broker interface (bench/brokers.ts)
 if (process.argv[2] === "brokers") await import("./brokers.js").then(async ({ benchBrokers }) => (await benchBrokers(), process.exit()));
 const copies = Number(process.env.BENCH_COPIES ?? 3);
