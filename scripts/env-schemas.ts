@@ -3,6 +3,7 @@
  * A new service adds one line here (its schema fields need `.describe()`), then runs
  * `npm run docs:env`; test/scripts/env-tables.test.ts fails until the committed doc matches.
  */
+import { AGENT_SECRETS, AgentEnvSchema } from "../services/agent/config.js";
 import { BACKUP_SECRETS, BackupEnvSchema } from "../services/backup/config.js";
 import { KB_SECRETS, KbEnvSchema } from "../services/kb/config.js";
 import { QC_ENV_ALIASES, QC_SECRETS, QcEnvSchema } from "../services/qc/config.js";
@@ -12,4 +13,5 @@ export const ENV_SCHEMAS: readonly EnvSchemaEntry[] = [
   { id: "kb", title: "Knowledge base: `index`, `serve kb`, `start`", schema: KbEnvSchema, secrets: KB_SECRETS },
   { id: "qc", title: "QuantConnect MCP server: `serve qc` and its Lambda", schema: QcEnvSchema, secrets: QC_SECRETS, aliases: QC_ENV_ALIASES },
   { id: "backup", title: "Backups: `backup run|schedule|list|restore`", schema: BackupEnvSchema, secrets: BACKUP_SECRETS },
+  { id: "agent", title: "Strategy agent: `serve agent`, `agent signal`, `agent kill-switch`", schema: AgentEnvSchema, secrets: AGENT_SECRETS },
 ];
