@@ -53,6 +53,7 @@ export class Mt5MockBroker implements Broker {
   private readonly exposure = new Map<string, { mock: MockSymbol; side: "buy" | "sell"; quantity: number; cost: number }>();
   private usedMargin = 0;
   private settledMinute = Number.NaN;
+  private readonly quotes = new Map<string, { minute: number; bid: number; ask: number }>();
 
   constructor(
     readonly name: string,
@@ -254,9 +255,15 @@ export class Mt5MockBroker implements Broker {
   }
 
   private quote(mock: MockSymbol): { bid: number; ask: number } {
-    const mid = this.market.mid(mock, Math.floor(this.now() / 60_000));
+    // Prices change once a minute: compute each symbol's quote once per minute.
+    const minute = Math.floor(this.now() / 60_000);
+    const cached = this.quotes.get(mock.info.symbol);
+    if (cached?.minute === minute) return cached;
+    const mid = this.market.mid(mock, minute);
     const digits = mock.info.digits;
-    return { bid: round(mid - mock.spread / 2, digits), ask: round(mid + mock.spread / 2, digits) };
+    const quote = { minute, bid: round(mid - mock.spread / 2, digits), ask: round(mid + mock.spread / 2, digits) };
+    this.quotes.set(mock.info.symbol, quote);
+    return quote;
   }
 
   /** Account-currency value of `amount` in the symbol's profit currency. */

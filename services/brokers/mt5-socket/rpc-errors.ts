@@ -58,7 +58,7 @@ export function rpcError(method: string, params: Record<string, unknown>, error:
 
 function tradeError(method: string, params: Record<string, unknown>, text: string, data: RpcErrorObject["data"]): BrokerError {
   const retcode = data?.retcode ?? undefined;
-  const detail = `${text}${retcode === undefined ? "" : ` (retcode ${retcode}${data?.comment ? `, ${data.comment}` : ""})`}`;
+  const detail = retcode === undefined || text.includes(`retcode ${retcode}`) ? text : `${text} (retcode ${retcode}${data?.comment ? `, ${data.comment}` : ""})`;
   if (retcode === NO_MONEY) return new InsufficientFundsError(detail);
   if (retcode !== undefined && NOT_FOUND_RETCODES.has(retcode)) return new OrderNotFoundError(detail);
   if (retcode !== undefined) return new OrderRejectedError(detail);
