@@ -5,13 +5,13 @@
  */
 import type { Bars } from "../engine/bars.js";
 import { compileStrategy, type CompiledStrategy, type StrategyLanguage } from "./compile.js";
-import { runJavaScript } from "./js/run-javascript.js";
+import { runJavaScript, type SandboxTimings } from "./js/run-javascript.js";
 import { resolveLimits, type SandboxLimitsInput } from "./limits.js";
 import { runPython, type PythonSandboxOptions } from "./python/run-python.js";
 import { checkTargets } from "./targets.js";
 
 export type { StrategyLanguage } from "./compile.js";
-export { isolateHealth } from "./js/run-javascript.js";
+export { isolateHealth, type SandboxTimings } from "./js/run-javascript.js";
 
 export interface StrategyRequest {
   language: StrategyLanguage;
@@ -38,6 +38,8 @@ export interface StrategyRequest {
    * million bars on this machine, see bench/RESULTS.md).
    */
   transferBars?: boolean;
+  /** Where the job's time went (JavaScript), for logs and bench/backtest-sandbox.ts. */
+  onTimings?: (timings: SandboxTimings) => void;
 }
 
 export interface RunStrategyOptions {

@@ -33,6 +33,26 @@ export interface JavaScriptJob {
   onProgress?: (fraction: number) => void;
   signal?: AbortSignal;
   transferBars?: boolean;
+  onTimings?: (timings: SandboxTimings) => void;
+}
+
+/**
+ * Where one job's time went, in milliseconds. JavaScript fills every field; Python fills
+ * `runMs` and the CPU times (measured inside the sandbox) and leaves the phases at 0.
+ */
+export interface SandboxTimings {
+  /** New isolate and context. */
+  isolateMs: number;
+  /** Columns copied (unless transferred) and moved in, parameters and result buffers set. */
+  dataInMs: number;
+  /** Compiling the runner and the strategy. */
+  compileMs: number;
+  /** Wall time of the strategy and its whole bar loop, inside the sandbox. */
+  runMs: number;
+  /** CPU time the sandbox used in all (isolate: compile + run; Python: the whole process). */
+  cpuMs: number;
+  /** Python: CPU time of the strategy and its bar loop alone (JavaScript: 0). */
+  runCpuMs: number;
 }
 
 type Stop = "cpu" | "wall" | "abort" | "memory";
@@ -62,7 +82,15 @@ export async function runJavaScript(job: JavaScriptJob): Promise<Float64Array> {
   const n = job.bars.time.length;
   const { limits } = job;
   if (job.signal?.aborted) throw new SandboxCancelledError();
+  const timings: SandboxTimings = { isolateMs: 0, dataInMs: 0, compileMs: 0, runMs: 0, cpuMs: 0, runCpuMs: 0 };
+  let lap = performance.now();
+  const phase = (name: "isolateMs" | "dataInMs" | "compileMs" | "runMs") => {
+    const now = performance.now();
+    timings[name] += now - lap;
+    lap = now;
+  };
   const moved = collectBuffers(job.bars, job.transferBars === true);
+  phase("dataInMs");
   const dataMb = Math.ceil((moved.bytes + n * 8 + STATUS_BYTES) / 2 ** 20);
   // The columns and the result count against the isolate's limit; the user's budget is on top.
   let stop: Stop | undefined;
@@ -101,6 +129,7 @@ export async function runJavaScript(job: JavaScriptJob): Promise<Float64Array> {
   try {
     const work = (async () => {
       const context = await isolate.createContext();
+      phase("isolateMs");
       const global = context.global;
       for (const [i, buffer] of moved.buffers.entries()) {
         await global.set(`${JOB_GLOBALS.bufferPrefix}${i}`, new ivm.ExternalCopy(buffer, { transferOut: true }).copyInto({ release: true, transferIn: true }));
@@ -109,6 +138,7 @@ export async function runJavaScript(job: JavaScriptJob): Promise<Float64Array> {
       await global.set(JOB_GLOBALS.meta, new ivm.ExternalCopy(meta).copyInto({ release: true }));
       await global.set(JOB_GLOBALS.out, new ivm.ExternalCopy(out).copyInto({ release: true }));
       await global.set(JOB_GLOBALS.status, new ivm.ExternalCopy(statusBuffer).copyInto({ release: true }));
+      phase("dataInMs");
       let script: ivm.Script;
       try {
         script = await isolate.compileScript(buildRunnerScript(job.compiled.js), { filename: "strategy.js" });
@@ -116,8 +146,11 @@ export async function runJavaScript(job: JavaScriptJob): Promise<Float64Array> {
         if (stop !== undefined) throw error;
         throw new StrategySyntaxError(messageOf(error), strategyLine(messageOf(error), job.compiled));
       }
+      phase("compileMs");
       const remaining = Math.max(1, Math.ceil(limits.timeoutMs - (performance.now() - started)));
       await script.run(context, { timeout: remaining, release: true });
+      phase("runMs");
+      timings.cpuMs = Number(isolate.cpuTime) / 1e6;
     })();
     await Promise.race([work, stopped]).catch((error: unknown) => {
       if (stop !== undefined) {
@@ -127,6 +160,7 @@ export async function runJavaScript(job: JavaScriptJob): Promise<Float64Array> {
       throw mapIsolateError(error, limits);
     });
     job.onProgress?.(1);
+    job.onTimings?.(timings);
     return readOutcome(new Float64Array(out), statusBuffer, job.compiled);
   } finally {
     clearInterval(watchdog);

@@ -18,9 +18,17 @@ const HeaderSchema = z.object({
   outcome: z.enum(["ok", "syntax", "threw", "no_entry", "bad_result", "refused", "memory"]),
   message: z.string().max(4000),
   line: z.number().int().positive().nullable(),
+  timing: z.object({ run_ms: z.number(), run_cpu_ms: z.number(), cpu_ms: z.number() }).optional(),
 });
 
-export function parsePythonResult(bytes: Buffer, n: number, memoryMb: number): Float64Array {
+/** CPU and run times the runner measured inside the sandbox (absent when the header lacks them). */
+export interface PythonTiming {
+  runMs: number;
+  runCpuMs: number;
+  cpuMs: number;
+}
+
+export function parsePythonResult(bytes: Buffer, n: number, memoryMb: number, onTiming?: (timing: PythonTiming) => void): Float64Array {
   if (bytes.length < 8) throw new StrategyRuntimeError("the strategy's process ended without a complete result");
   const headerLength = Number(bytes.readBigUInt64LE(0));
   if (headerLength > bytes.length - 8) throw new StrategyRuntimeError("the strategy's result was cut short");
@@ -31,6 +39,7 @@ export function parsePythonResult(bytes: Buffer, n: number, memoryMb: number): F
     throw new SandboxFailedError("the Python sandbox wrote a result header that does not parse", { cause: error });
   }
   const line = header.line ?? undefined;
+  if (header.timing !== undefined) onTiming?.({ runMs: header.timing.run_ms, runCpuMs: header.timing.run_cpu_ms, cpuMs: header.timing.cpu_ms });
   const payload = bytes.subarray(8 + headerLength);
   switch (header.outcome) {
     case "ok": {

@@ -19,6 +19,7 @@ import {
   StrategyRuntimeError,
   WallTimeLimitError,
 } from "../errors.js";
+import type { SandboxTimings } from "../js/run-javascript.js";
 import type { SandboxLimits } from "../limits.js";
 import { probePythonSandbox, type PythonSandboxOptions } from "./probe.js";
 import { parsePythonResult } from "./python-result.js";
@@ -34,6 +35,7 @@ export interface PythonJob {
   limits: SandboxLimits;
   onProgress?: (fraction: number) => void;
   signal?: AbortSignal;
+  onTimings?: (timings: SandboxTimings) => void;
 }
 
 /** Most bytes of result header accepted on fd 3 besides the targets. */
@@ -91,7 +93,9 @@ export async function runPython(job: PythonJob, options: PythonSandboxOptions = 
       if (settled || resultBytes === 0) return;
       result = () => {
         try {
-          settle(undefined, parsePythonResult(Buffer.concat(chunks, resultBytes), n, job.limits.memoryMb));
+          settle(undefined, parsePythonResult(Buffer.concat(chunks, resultBytes), n, job.limits.memoryMb, (t) =>
+              job.onTimings?.({ isolateMs: 0, dataInMs: 0, compileMs: 0, ...t }),
+            ));
         } catch (error) {
           settle(error as Error);
         }

@@ -14,7 +14,7 @@ export const PY_BOOTSTRAP =
   "exec(compile(h['runner'],'<runner>','exec'),{'__name__':'__qm_runner__','HEADER':h})";
 
 const RUNNER = String.raw`
-import sys, os, struct, json, math, types, traceback
+import sys, os, struct, json, math, time, types, traceback
 from array import array
 
 def _main(header):
@@ -31,12 +31,16 @@ def _main(header):
     except ImportError:
         np = None
 
+    clock = [time.perf_counter(), time.process_time()]
+
     def finish(outcome, message="", line=None, payload=b""):
         # A refused operation decides the outcome even if the strategy caught the error.
         if refused and outcome != "memory":
             outcome, message, payload = "refused", "%s is not allowed in the strategy sandbox" % refused[0], b""
         prog.close()
-        head = json.dumps({"outcome": outcome, "message": str(message)[:2000], "line": line}).encode()
+        timing = {"run_ms": (time.perf_counter() - clock[0]) * 1000, "run_cpu_ms": (time.process_time() - clock[1]) * 1000,
+                  "cpu_ms": time.process_time() * 1000}
+        head = json.dumps({"outcome": outcome, "message": str(message)[:2000], "line": line, "timing": timing}).encode()
         res.write(struct.pack("<Q", len(head)) + head + payload)
         res.close()
 
@@ -102,6 +106,7 @@ def _main(header):
     except SyntaxError as e:
         return finish("syntax", "%s: %s" % (type(e).__name__, e.msg), e.lineno)
     sys.addaudithook(hook)
+    clock[:] = [time.perf_counter(), time.process_time()]
     module = {"__name__": "strategy", "__builtins__": __builtins__}
     out = None
     try:

@@ -1,0 +1,140 @@
+/**
+ * `npm run bench -- backtest-sandbox`: the strategy sandbox's figures, side by side in one run.
+ * SMA(10)/SMA(30) crossover on 1,000,000 bars: JavaScript vectorised and bar by bar (with the
+ * isolate's start included and without it: the in-isolate run alone), columns copied in vs moved
+ * in; Python with numpy (whole job, an empty job's start-up, the strategy's own run); isolate
+ * creation. CPU times (isolate.cpuTime; Python's process_time inside the sandbox) are printed
+ * too: on a machine shared with other work they say more than wall times.
+ * Each figure is the median of BENCH_ROUNDS runs (default 5) after one warm-up.
+ */
+import ivm from "isolated-vm";
+import { allocateBars, type Bars } from "../services/backtest/engine/bars.js";
+import { runStrategy, type SandboxTimings, type StrategyRequest } from "../services/backtest/sandbox/run-strategy.js";
+import { machine } from "./lib/stats.js";
+
+const N = Number(process.env.BENCH_BARS ?? 1_000_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+
+const JS_VECTORISED = `import { sma, crossover } from "quantmind";
+export function signals(data, params) {
+  const fast = sma(data.close, params.fast), slow = sma(data.close, params.slow);
+  const up = crossover(fast, slow), down = crossover(slow, fast);
+  const out = new Float64Array(data.length).fill(NaN);
+  for (let i = 0; i < data.length; i++) { if (up[i]) out[i] = 1; else if (down[i]) out[i] = -1; }
+  return out;
+}`;
+
+// Rolling sums kept in the state: O(1) per bar, the way a bar-by-bar strategy is written.
+const JS_BAR_BY_BAR = `export function init(data, params) { return { f: 0, s: 0, prev: 0 }; }
+export function next(i, data, st, params) {
+  const c = data.close, nf = params.fast, ns = params.slow;
+  st.f += c[i]; if (i >= nf) st.f -= c[i - nf];
+  st.s += c[i]; if (i >= ns) st.s -= c[i - ns];
+  if (i < ns) return undefined;
+  const d = st.f / nf - st.s / ns, p = st.prev;
+  st.prev = d;
+  if (d > 0 && p <= 0) return 1;
+  if (d < 0 && p >= 0) return -1;
+  return undefined;
+}`;
+
+const PY_NUMPY = `import numpy as np
+from quantmind import sma, crossover
+def signals(data, params):
+    fast, slow = sma(data.close, params["fast"]), sma(data.close, params["slow"])
+    out = np.full(len(data), np.nan)
+    out[crossover(fast, slow) == 1] = 1.0
+    out[crossover(slow, fast) == 1] = -1.0
+    return out
+`;
+const PY_EMPTY = "import numpy as np\ndef signals(data, params):\n    return np.full(len(data), np.nan)\n";
+
+function makeBars(n: number): Bars {
+  const bars = allocateBars(n);
+  for (let i = 0; i < n; i++) {
+    const close = 100 + 10 * Math.sin(i / 500) + 3 * Math.sin(i / 37) + i * 1e-5;
+    bars.time[i] = i * 60_000;
+    bars.open[i] = close - 0.1;
+    bars.high[i] = close + 0.5;
+    bars.low[i] = close - 0.5;
+    bars.close[i] = close;
+    bars.volume[i] = 1;
+  }
+  return bars;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+interface Measured {
+  totalMs: number;
+  timings?: SandboxTimings;
+}
+
+async function measure(request: Omit<StrategyRequest, "bars">, freshBars: boolean): Promise<Measured> {
+  const shared = makeBars(N);
+  const runs: Measured[] = [];
+  for (let round = 0; round <= ROUNDS; round++) {
+    // Moving bars in detaches them: each such run needs its own copy, made outside the timing.
+    const bars = freshBars ? makeBars(N) : shared;
+    let timings: SandboxTimings | undefined;
+    const started = performance.now();
+    await runStrategy({ ...request, bars, onTimings: (t) => (timings = t) });
+    const totalMs = performance.now() - started;
+    if (round > 0) runs.push({ totalMs, timings });
+  }
+  const pick = (f: (m: Measured) => number) => median(runs.map(f));
+  return {
+    totalMs: pick((m) => m.totalMs),
+    timings: runs[0]!.timings && {
+      isolateMs: pick((m) => m.timings!.isolateMs),
+      dataInMs: pick((m) => m.timings!.dataInMs),
+      compileMs: pick((m) => m.timings!.compileMs),
+      runMs: pick((m) => m.timings!.runMs),
+      cpuMs: pick((m) => m.timings!.cpuMs),
+      runCpuMs: pick((m) => m.timings!.runCpuMs),
+    },
+  };
+}
+
+const rate = (ms: number) => `${(N / ms / 1000).toFixed(1)} M bars/s`;
+
+export async function benchBacktestSandbox(): Promise<void> {
+  console.log(`machine: ${machine()}`);
+  console.log(`date: ${new Date().toISOString()}; ${N.toLocaleString("en")} bars, median of ${ROUNDS}`);
+  const params = { fast: 10, slow: 30 };
+
+  const creations: number[] = [];
+  for (let i = 0; i < 21; i++) {
+    const started = performance.now();
+    const isolate = new ivm.Isolate({ memoryLimit: 128 });
+    await isolate.createContext();
+    creations.push(performance.now() - started);
+    isolate.dispose();
+  }
+  console.log(`isolate + context creation: p50 ${median(creations.slice(1)).toFixed(2)} ms`);
+
+  const js: [string, string, boolean][] = [
+    ["JS vectorised, bars moved in", JS_VECTORISED, true],
+    ["JS vectorised, bars copied in", JS_VECTORISED, false],
+    ["JS bar by bar, bars moved in", JS_BAR_BY_BAR, true],
+    ["JS bar by bar, bars copied in", JS_BAR_BY_BAR, false],
+  ];
+  for (const [label, code, transferBars] of js) {
+    const m = await measure({ language: "javascript", code, params, transferBars, limits: { memoryMb: 256 } }, transferBars);
+    const t = m.timings!;
+    console.log(
+      `${label}: whole job ${m.totalMs.toFixed(1)} ms = ${rate(m.totalMs)}; in-isolate run ${t.runMs.toFixed(1)} ms = ${rate(t.runMs)} ` +
+        `(isolate ${t.isolateMs.toFixed(1)} ms, data in ${t.dataInMs.toFixed(1)} ms, compile ${t.compileMs.toFixed(1)} ms); ` +
+        `isolate CPU ${t.cpuMs.toFixed(1)} ms = ${rate(t.cpuMs)} per CPU-second`,
+    );
+  }
+
+  const empty = await measure({ language: "python", code: PY_EMPTY, params }, false);
+  const numpy = await measure({ language: "python", code: PY_NUMPY, params }, false);
+  const t = numpy.timings!;
+  console.log(
+    `Python numpy: whole job ${numpy.totalMs.toFixed(1)} ms = ${rate(numpy.totalMs)}; empty job (sandbox, interpreter, numpy import, data in/out) ` +
+      `${empty.totalMs.toFixed(1)} ms; strategy run inside ${t.runMs.toFixed(1)} ms = ${rate(t.runMs)}, its CPU ${t.runCpuMs.toFixed(1)} ms = ` +
+      `${rate(t.runCpuMs)} per CPU-second; whole process CPU ${t.cpuMs.toFixed(1)} ms = ${rate(t.cpuMs)} per CPU-second`,
+  );
+}
