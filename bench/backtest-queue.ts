@@ -16,7 +16,7 @@ import { BacktestService } from "../services/backtest/jobs/backtest-service.js";
 import { RedisBacktestStore } from "../services/backtest/jobs/redis-store.js";
 import { optimize } from "../services/backtest/jobs/optimize.js";
 import { createBacktestRuntime } from "../services/backtest/main.js";
-import { openDatasets } from "../services/backtest/open-datasets.js";
+import { FileAndRemoteCatalog } from "../services/backtest/data/catalog.js";
 import { BullmqQueue } from "../services/backtest/queue/bullmq-queue.js";
 import { loadBacktestEnv } from "../services/backtest/service-config.js";
 import { createLogger } from "../services/shared/logger.js";
@@ -66,7 +66,7 @@ async function benchRedis(dir: string): Promise<void> {
   const store = new RedisBacktestStore(new Redis(redis.url, { password: redis.password }));
   const queue = new BullmqQueue({ url: redis.url, password: redis.password });
   try {
-    const service = new BacktestService({ store, queue, datasets: openDatasets(dataDir) });
+    const service = new BacktestService({ store, queue, datasets: new FileAndRemoteCatalog({ dataDir, cacheDir: path.join(dataDir, "..", "cache") }) });
     const samples = await submitToCompleted(service, "wave-1000.csv", JOBS, "redis");
     console.log(formatLatency("submit-to-completed, 1,000 bars, Redis + BullMQ + worker process", summarise(samples)));
   } finally {

@@ -19,6 +19,8 @@ export const BacktestEnvSchema = z.object({
   QM_DATA_DIR: z.string().default(".quantmind"),
   /** CSV/Parquet datasets; default: the bundled ones (data/backtest). */
   BACKTEST_DATA_DIR: z.string().default(BUNDLED_DATA_DIR),
+  /** Remote bars (Binance) cached as columnar files; default `<QM_DATA_DIR>/backtest-cache`. */
+  BACKTEST_CACHE_DIR: z.string().optional(),
   /** Unset: the in-process queue (jobs run inside the MCP server's process). */
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "expected redis://host:port").optional(),
   REDIS_PASSWORD: z.string().optional(),

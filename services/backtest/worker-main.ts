@@ -7,14 +7,14 @@ import type { Logger } from "pino";
 import { ConfigError } from "../shared/errors.js";
 import type { Stop } from "../shared/cli/shutdown.js";
 import { createBacktestRuntime } from "./main.js";
-import { openDatasets } from "./open-datasets.js";
+import { datasetsFromEnv } from "./datasets-from-env.js";
 import type { BacktestEnv } from "./service-config.js";
 
 export async function runBacktestWorker(env: BacktestEnv, logger: Logger): Promise<Stop> {
   if (env.REDIS_URL === undefined) {
     throw new ConfigError("REDIS_URL is not set: a backtest worker takes its jobs from Redis (without Redis, `quantmind serve backtest` runs them itself)");
   }
-  const runtime = createBacktestRuntime(env, logger, openDatasets(env.BACKTEST_DATA_DIR));
+  const runtime = createBacktestRuntime(env, logger, datasetsFromEnv(env));
   runtime.startWorkers();
   logger.info(
     { pid: process.pid, concurrency: env.BACKTEST_WORKERS, permissionModel: hasPermissionModel(), timeLimitMs: env.BACKTEST_TIME_LIMIT_MS },

@@ -12,7 +12,7 @@ import { ConfigError } from "../../shared/errors.js";
 import { createLogger } from "../../shared/logger.js";
 import { STRATEGY_LANGUAGES, type StrategyLanguage } from "../jobs/record.js";
 import { createBacktestRuntime, serveBacktestHttp, serveBacktestStdio } from "../main.js";
-import { openDatasets } from "../open-datasets.js";
+import { barCacheDir, datasetsFromEnv } from "../datasets-from-env.js";
 import { loadBacktestEnv } from "../service-config.js";
 import { hasPermissionModel, runBacktestWorker } from "../worker-main.js";
 import { runHardenedWorker } from "./hardened-worker.js";
@@ -27,7 +27,7 @@ export function registerBacktestCommands(program: Command): void {
     async serve(transport, rawEnv) {
       const env = loadBacktestEnv(rawEnv);
       const logger = createLogger("backtest-mcp", { level: env.LOG_LEVEL });
-      const runtime = createBacktestRuntime(env, logger, openDatasets(env.BACKTEST_DATA_DIR));
+      const runtime = createBacktestRuntime(env, logger, datasetsFromEnv(env));
       if (runtime.backend === "in-process") runtime.startWorkers();
       if (transport === "stdio") {
         await serveBacktestStdio(runtime);
@@ -56,7 +56,7 @@ export function registerBacktestCommands(program: Command): void {
         shutdownOnSignal(await runBacktestWorker(env, createLogger("backtest-worker", { level: env.LOG_LEVEL })));
         return;
       }
-      process.exitCode = await runHardenedWorker({ readPaths: [env.BACKTEST_DATA_DIR], env: process.env });
+      process.exitCode = await runHardenedWorker({ readPaths: [env.BACKTEST_DATA_DIR], cacheDir: barCacheDir(env), env: process.env });
     });
 
   commandGroup(program, "backtest", "backtests from the command line")

@@ -1,15 +1,15 @@
 /**
  * Starts the backtest worker as its own hardened process: Node's permission model with reads only
- * under the app and data directories, no file writes and no worker threads (flags from
- * sandbox/worker-isolation.ts; child processes stay allowed because Python strategies start
- * bubblewrap and TypeScript is transpiled by esbuild's service). tsx cannot load under the
+ * under the app, data and bar-cache directories, writes only into the bar cache, and no worker
+ * threads (flags from sandbox/worker-isolation.ts; child processes stay allowed because Python
+ * strategies start bubblewrap and TypeScript is transpiled by esbuild's service). tsx cannot load under the
  * permission model (it needs a loader thread), so the entry is bundled by esbuild into a temporary
  * directory first, its package imports pointing at absolute paths in node_modules.
  * The network stays: the worker talks to Redis.
  */
 import { spawn } from "node:child_process";
 import { builtinModules } from "node:module";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -41,6 +41,11 @@ const absolutePackages: Plugin = {
 export interface HardenedWorkerOptions {
   /** Directories the worker may read besides the app (the data directory). */
   readPaths: string[];
+  /**
+   * The one directory it may write: the cache of remote bars (data/bar-cache.ts). Nothing else,
+   * and no strategy ever reaches the file system (isolated-vm, bubblewrap).
+   */
+  cacheDir: string;
   env: NodeJS.ProcessEnv;
 }
 
@@ -65,8 +70,10 @@ export async function runHardenedWorker(options: HardenedWorkerOptions): Promise
     // further path gets a flag of its own.
     const flags = [
       ...sandboxWorkerNodeFlags({ readPaths: [PACKAGE_ROOT], languages: "both" }),
-      ...[dir, ...PYTHON_PROBE_PATHS, ...options.readPaths.map((p) => path.resolve(p))].map((p) => `--allow-fs-read=${p}`),
+      ...[dir, ...PYTHON_PROBE_PATHS, options.cacheDir, ...options.readPaths.map((p) => path.resolve(p))].map((p) => `--allow-fs-read=${p}`),
+      `--allow-fs-write=${options.cacheDir}`,
     ];
+    await mkdir(options.cacheDir, { recursive: true });
     const child = spawn(process.execPath, ["--no-warnings", ...flags, outfile], { env: options.env, stdio: ["pipe", "inherit", "inherit"] });
     const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
     const onTerm = forward("SIGTERM");

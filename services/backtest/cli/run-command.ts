@@ -12,7 +12,7 @@ import type { Env } from "../../shared/config.js";
 import { InvalidRequestError } from "../jobs/errors.js";
 import type { StrategyLanguage } from "../jobs/record.js";
 import { createBacktestRuntime } from "../main.js";
-import { openDatasets } from "../open-datasets.js";
+import { datasetsFromEnv } from "../datasets-from-env.js";
 import { loadBacktestEnv } from "../service-config.js";
 import { formatNumber } from "../tools/status-view.js";
 
@@ -38,7 +38,7 @@ export async function runBacktestFile(file: string, options: RunCommandOptions, 
   const config = options.config === undefined ? {} : parseJson(await readText(options.config, "config"), options.config);
   // Always in this process: a one-off run needs no queue service, whatever REDIS_URL says.
   const env = loadBacktestEnv({ ...baseEnv, REDIS_URL: undefined, BACKTEST_WORKERS: "1" });
-  const runtime = createBacktestRuntime(env, createLogger("backtest-cli", { level: env.LOG_LEVEL === "info" ? "warn" : env.LOG_LEVEL }), openDatasets(env.BACKTEST_DATA_DIR));
+  const runtime = createBacktestRuntime(env, createLogger("backtest-cli", { level: env.LOG_LEVEL === "info" ? "warn" : env.LOG_LEVEL }), datasetsFromEnv(env));
   const bar = createProgressBar("backtest");
   try {
     runtime.startWorkers();

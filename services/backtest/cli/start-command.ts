@@ -10,7 +10,7 @@ import { createLogger } from "../../shared/logger.js";
 import { httpClientConfigs, stdioClientConfigs } from "../../shared/mcp/client-config.js";
 import { PACKAGE_ROOT } from "../../shared/package-root.js";
 import { createBacktestRuntime, serveBacktestHttp } from "../main.js";
-import { openDatasets } from "../open-datasets.js";
+import { datasetsFromEnv } from "../datasets-from-env.js";
 import { BACKTEST_SERVER_NAME } from "../server.js";
 import type { BacktestEnv } from "../service-config.js";
 
@@ -21,7 +21,7 @@ export async function startBacktest(env: BacktestEnv, out: NodeJS.WritableStream
   const logger = createLogger("backtest", { level: env.LOG_LEVEL });
   const dataDir = path.resolve(env.QM_DATA_DIR);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const runtime = createBacktestRuntime(single, logger, openDatasets(env.BACKTEST_DATA_DIR));
+  const runtime = createBacktestRuntime(single, logger, datasetsFromEnv(env));
   runtime.startWorkers();
   try {
     const server = await serveBacktestHttp(single, runtime);

@@ -82,7 +82,8 @@ describe.each(cases)("backtest MCP over $name", ({ connect, python }) => {
   it("runs every tool and reads the resources", async () => {
     expect((await cli.client.listTools()).tools).toHaveLength(6);
     const datasets = data(await call("list_datasets", {}));
-    expect(datasets.datasets).toContainEqual(expect.objectContaining({ name: GOOG, bars: 2148 }));
+    expect(datasets.datasets).toContainEqual(expect.objectContaining({ name: GOOG, kind: "file", format: "csv" }));
+    expect(datasets.datasets).toContainEqual(expect.objectContaining({ name: "binance-spot", kind: "remote" }));
 
     const strategy = { code: JS_SMA_CROSS, language: "javascript", dataset: GOOG };
     const run = data(await call("run_backtest", { ...strategy, config: { params: { fast: 10, slow: 30 } } }));

@@ -9,7 +9,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { BacktestService } from "../../../services/backtest/jobs/backtest-service.js";
 import { RedisBacktestStore } from "../../../services/backtest/jobs/redis-store.js";
-import { openDatasets } from "../../../services/backtest/open-datasets.js";
+import { FileAndRemoteCatalog } from "../../../services/backtest/data/catalog.js";
 import { BullmqQueue } from "../../../services/backtest/queue/bullmq-queue.js";
 import { BULLMQ_PREFIX, backtestKeys } from "../../../services/shared/redis-keys.js";
 import { startRedis, type TestRedis } from "../../helpers/redis-server.js";
@@ -67,7 +67,7 @@ it("a job whose worker is killed with SIGKILL completes exactly once on another 
 
   const store = new RedisBacktestStore(new Redis(redis.url, { password: redis.password }));
   const queue = new BullmqQueue({ url: redis.url, password: redis.password });
-  const service = new BacktestService({ store, queue, datasets: openDatasets(dataDir) });
+  const service = new BacktestService({ store, queue, datasets: new FileAndRemoteCatalog({ dataDir, cacheDir: path.join(dataDir, "..", "cache") }) });
   try {
     const request = { code: SLOW, language: "javascript" as const, config: {}, dataset: "wave.csv" };
     const { id } = await service.submit(request);
