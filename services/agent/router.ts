@@ -66,7 +66,7 @@ export class SignalRouter {
     const base = { signal_id: signal.id, broker: signal.broker, symbol: signal.symbol };
     const id = clientOrderId(signal.id);
     if (redelivered) {
-      const existing = await this.withRetries(() => broker.findOrderByClientId(id));
+      const existing = await this.withRetries(() => broker.findOrderByClientId(id, signal.symbol));
       if (existing !== undefined) return placedFromOrder(base, id, existing, 1);
     }
     try {
@@ -128,11 +128,11 @@ export class SignalRouter {
         if (!error.retryable) return { status: "rejected", ...base, code: error.code, message: error.message };
         this.governor.recordBrokerError(signal.broker);
         // The order may have reached the broker before the failure: ask before sending again.
-        const existing = await broker.findOrderByClientId(id).catch(() => undefined);
+        const existing = await broker.findOrderByClientId(id, signal.symbol).catch(() => undefined);
         if (existing !== undefined) return placedFromOrder(base, id, existing, decision.scale);
         if (attempt >= this.attempts) {
           // Unknown for sure only if even the lookup fails: then leave the signal pending.
-          const last = await broker.findOrderByClientId(id);
+          const last = await broker.findOrderByClientId(id, signal.symbol);
           if (last !== undefined) return placedFromOrder(base, id, last, decision.scale);
           return { status: "rejected", ...base, code: error.code, message: `${error.message} (after ${attempt} tries)` };
         }

@@ -128,6 +128,8 @@ describe("SignalProcessor", () => {
     const result = await h.processor.process(entry!, true);
     expect(result.outcome).toMatchObject({ status: "placed", duplicate: true });
     expect(broker.placeCalls).toBe(1);
+    // Asked with the symbol: Binance can only look an order up per symbol.
+    expect(broker.lookups).toEqual([{ clientOrderId: clientOrderId(s.id), symbol: "EURUSD" }]);
   });
 
   it("refuses through the governor, naming the limit, and sends nothing", async () => {

@@ -135,8 +135,11 @@ export class ScenarioBroker implements Broker {
     throw new BrokerUnavailableError("not used");
   }
 
-  async findOrderByClientId(clientOrderId: string): Promise<Order | undefined> {
+  /** Like Binance, needs the symbol for an order this process did not place. */
+  readonly lookups: { clientOrderId: string; symbol?: string }[] = [];
+  async findOrderByClientId(clientOrderId: string, symbol?: string): Promise<Order | undefined> {
     this.check();
+    this.lookups.push({ clientOrderId, symbol });
     return this.accepted.find((o) => o.clientOrderId === clientOrderId);
   }
 
