@@ -28,6 +28,8 @@ if (process.argv[2] === "backtest-engine") await import("./backtest-engine.js").
 if (process.argv[2] === "backtest-queue") await import("./backtest-queue.js").then(async ({ benchBacktestQueue }) => (await benchBacktestQueue(), process.exit()));
 // npm run bench -- fuzz: 10,000 randomised tool calls per MCP server (kb, qc) over loopback HTTP (bench/fuzz.ts)
 if (process.argv[2] === "fuzz") await import("./fuzz.js").then(async ({ benchFuzz }) => (await benchFuzz(), process.exit()));
+// npm run bench -- kb-stall: a burst of 100 searches vs another client's kb_stats, before and after the hardening (bench/kb-stall.ts)
+if (process.argv[2] === "kb-stall") await import("./kb-stall.js").then(async ({ benchKbStall }) => (await benchKbStall(), process.exit()));
 // npm run bench -- mt5-bridge: round trips through the Python MT5 bridge over TLS on loopback (bench/mt5-bridge.ts)
 if (process.argv[2] === "mt5-bridge") await import("./mt5-bridge.js").then(async ({ benchMt5Bridge }) => (await benchMt5Bridge(), process.exit()));
 if (process.argv[2] === "agent") await import("./agent.js").then(async ({ benchAgent }) => (await benchAgent(), process.exit()));
