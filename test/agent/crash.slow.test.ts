@@ -114,7 +114,7 @@ describe("agent crash recovery", () => {
     const doneAtKill = (await outcomes(ids)).filter((o) => o !== null).length;
     expect(doneAtKill).toBeLessThan(SIGNALS);
 
-    await startAgent("agent-b");
+    const second = await startAgent("agent-b");
     await waitFor(async () => (await outcomes(ids)).every((o) => o !== null), 240_000, "an outcome for every signal");
 
     const recorded = (await outcomes(ids)).map((o) => JSON.parse(o!) as { status: string; signal_id: string; order_id?: string; code?: string });
@@ -136,5 +136,11 @@ describe("agent crash recovery", () => {
     } finally {
       await broker.close();
     }
+
+    // SIGTERM: the agent stops reading, finishes what it holds, and exits 0.
+    const exited = new Promise<number | null>((resolve) => second.once("exit", resolve));
+    second.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(logs.get("agent-b")).toContain("strategy agent stopped");
   }, 400_000);
 });
