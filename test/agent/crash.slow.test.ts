@@ -94,18 +94,49 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: s
   }
 }
 
-describe("agent crash recovery", () => {
-  it("kill -9 mid-burst of 1,000 signals: after a restart every signal has one outcome and one order at the broker", async () => {
-    const first = await startAgent("agent-a");
-    const streams = new RedisStreams({ url: redis.url, password: redis.password });
-    await streams.ready();
-    const ids = Array.from({ length: SIGNALS }, (_, i) => `burst-${i}`);
-    const now = Date.now();
+/** Appends `count` signals for the bridge's symbols; returns their ids. */
+async function appendBurst(prefix: string, count: number): Promise<string[]> {
+  const streams = new RedisStreams({ url: redis.url, password: redis.password });
+  await streams.ready();
+  const ids = Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
+  const now = Date.now();
+  try {
     for (const [i, id] of ids.entries()) {
       const signal = { id, strategy: "crash", broker: "mt5_socket", symbol: SYMBOLS[i % SYMBOLS.length], side: i % 2 ? "sell" : "buy", quantity: 0.01, ttl_ms: 600_000, created_at: now };
       await streams.append(agentKeys.signals, JSON.stringify(signal));
     }
+  } finally {
     await streams.close();
+  }
+  return ids;
+}
+
+/**
+ * Every signal has one recorded outcome; the fake account (10,000 USD) runs out of margin near
+ * the end, and those are refused by the broker once and recorded so. At the broker: exactly one
+ * position per placed signal, carrying its client order id, and none for the refused ones.
+ */
+async function expectOneOutcomeAndOneOrderEach(ids: string[]): Promise<void> {
+  const recorded = (await outcomes(ids)).map((o) => JSON.parse(o!) as { status: string; signal_id: string; order_id?: string; code?: string });
+  expect(recorded.map((o) => o.signal_id)).toEqual(ids);
+  const placed = recorded.filter((o) => o.status === "placed");
+  expect(placed.length).toBeGreaterThan(ids.length / 2);
+  for (const o of recorded) if (o.status !== "placed") expect(o).toMatchObject({ status: "rejected", code: "INSUFFICIENT_FUNDS" });
+  const broker = new Mt5SocketBroker("check", bridge.entry());
+  try {
+    const positions = await broker.getPositions();
+    expect(positions).toHaveLength(placed.length);
+    expect(new Set(positions.map((p) => p.clientOrderId))).toEqual(new Set(placed.map((o) => clientOrderId(o.signal_id))));
+    expect(new Set(placed.map((o) => o.order_id)).size).toBe(placed.length);
+  } finally {
+    await broker.close();
+  }
+}
+
+describe("agent crash recovery", () => {
+  it("kill -9 mid-burst of 1,000 signals: after a restart every signal has one outcome and one order at the broker", async () => {
+    const first = await startAgent("agent-a");
+    const ids = await appendBurst("burst", SIGNALS);
 
     // Kill it hard once it is well into the burst.
     await waitFor(async () => Number(await redis.command("XLEN", agentKeys.events)) >= 150, 60_000, "150 processed signals");
@@ -117,30 +148,29 @@ describe("agent crash recovery", () => {
     const second = await startAgent("agent-b");
     await waitFor(async () => (await outcomes(ids)).every((o) => o !== null), 240_000, "an outcome for every signal");
 
-    const recorded = (await outcomes(ids)).map((o) => JSON.parse(o!) as { status: string; signal_id: string; order_id?: string; code?: string });
-    expect(recorded.map((o) => o.signal_id)).toEqual(ids);
-    // The fake account (10,000 USD) runs out of margin near the end: those are refused by the
-    // broker, once, and recorded so.
-    const placed = recorded.filter((o) => o.status === "placed");
-    expect(placed.length).toBeGreaterThan(SIGNALS / 2);
-    for (const o of recorded) if (o.status !== "placed") expect(o).toMatchObject({ status: "rejected", code: "INSUFFICIENT_FUNDS" });
-
-    // At the broker: exactly one position per placed signal, carrying its client order id; none
-    // for the refused ones, and no position twice.
-    const broker = new Mt5SocketBroker("check", bridge.entry());
-    try {
-      const positions = await broker.getPositions();
-      expect(positions).toHaveLength(placed.length);
-      expect(new Set(positions.map((p) => p.clientOrderId))).toEqual(new Set(placed.map((o) => clientOrderId(o.signal_id))));
-      expect(new Set(placed.map((o) => o.order_id)).size).toBe(placed.length);
-    } finally {
-      await broker.close();
-    }
+    await expectOneOutcomeAndOneOrderEach(ids);
 
     // SIGTERM: the agent stops reading, finishes what it holds, and exits 0.
     const exited = new Promise<number | null>((resolve) => second.once("exit", resolve));
     second.kill("SIGTERM");
     expect(await exited).toBe(0);
     expect(logs.get("agent-b")).toContain("strategy agent stopped");
+  }, 400_000);
+
+  it("Redis restarted from its AOF mid-burst: every signal still has one outcome and one order", async () => {
+    await bridge.restart(); // a fresh fake terminal: an empty account
+    await redis.command("FLUSHALL");
+    const agent = await startAgent("agent-c");
+    const ids = await appendBurst("aof", SIGNALS);
+    await waitFor(async () => Number(await redis.command("XLEN", agentKeys.events)) >= 150, 60_000, "150 processed signals");
+    // SHUTDOWN writes the AOF out; the same port and directory bring the data back.
+    const { port, dataDir } = redis;
+    await redis.stop();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    redis = await startRedis(dataDir, { port });
+    await waitFor(async () => (await outcomes(ids)).every((o) => o !== null), 240_000, "an outcome for every signal");
+    await expectOneOutcomeAndOneOrderEach(ids);
+    expect(logs.get("agent-c")).toContain("signal loop failed");
+    agent.kill("SIGTERM");
   }, 400_000);
 });

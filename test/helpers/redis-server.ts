@@ -34,9 +34,10 @@ export function freePort(): Promise<number> {
 
 const PASSWORD = "test-redis-password-1234";
 
-export async function startRedis(dataDir: string): Promise<TestRedis> {
+/** `port`: listen there (a restart on the same address); default a free one. */
+export async function startRedis(dataDir: string, options: { port?: number } = {}): Promise<TestRedis> {
   await mkdir(dataDir, { recursive: true });
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const conf = path.join(dataDir, "..", `redis-${port}.conf`);
   await writeFile(
     conf,
