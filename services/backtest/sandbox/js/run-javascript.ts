@@ -6,7 +6,20 @@
  * samples `isolate.cpuTime` and disposes the isolate past the CPU or wall-clock limit, since a
  * script can stall in places V8's timeout does not cover.
  */
-import ivm from "isolated-vm";
+import type IsolatedVm from "isolated-vm";
+
+type Ivm = typeof IsolatedVm;
+let loadedIvm: Promise<Ivm> | undefined;
+
+/**
+ * isolated-vm is a native addon built against one exact Node (it uses V8's C++ API, not
+ * Node-API): load it when the first JavaScript strategy runs, so every other command of the CLI
+ * (kb, qc, backup, agent) starts without it.
+ */
+function loadIvm(): Promise<Ivm> {
+  loadedIvm ??= import("isolated-vm").then((module) => (module as unknown as { default: Ivm }).default ?? (module as unknown as Ivm));
+  return loadedIvm;
+}
 import { BAR_COLUMNS, type Bars } from "../../engine/bars.js";
 import type { CompiledStrategy } from "../compile.js";
 import {
@@ -94,6 +107,7 @@ export async function runJavaScript(job: JavaScriptJob): Promise<Float64Array> {
   const dataMb = Math.ceil((moved.bytes + n * 8 + STATUS_BYTES) / 2 ** 20);
   // The columns and the result count against the isolate's limit; the user's budget is on top.
   let stop: Stop | undefined;
+  const ivm = await loadIvm();
   const isolate = new ivm.Isolate({
     memoryLimit: limits.memoryMb + dataMb,
     onCatastrophicError: () => {
@@ -139,7 +153,7 @@ export async function runJavaScript(job: JavaScriptJob): Promise<Float64Array> {
       await global.set(JOB_GLOBALS.out, new ivm.ExternalCopy(out).copyInto({ release: true }));
       await global.set(JOB_GLOBALS.status, new ivm.ExternalCopy(statusBuffer).copyInto({ release: true }));
       phase("dataInMs");
-      let script: ivm.Script;
+      let script: IsolatedVm.Script;
       try {
         script = await isolate.compileScript(buildRunnerScript(job.compiled.js), { filename: "strategy.js" });
       } catch (error) {
