@@ -39,7 +39,9 @@ RUN cd /build && npm install --no-save --no-audit --no-fund --loglevel=error \
 RUN npm pkg delete devDependencies dependencies.tsx \
  && nodedir=/usr/local && { [ -f "$nodedir/include/node/node_api.h" ] || nodedir=/usr; } \
  && npm_config_nodedir="$nodedir" npm install --omit=dev --omit=peer --no-audit --no-fund --loglevel=error \
- && node -e 'require("hnswlib-node")'
+ && node -e 'require("hnswlib-node")' \
+ && rm -rf node_modules/ccxt/dist
+# ccxt/dist is ccxt's CommonJS bundle (32 MB); the services import its ES modules (ccxt/js).
 COPY tsconfig.json tsconfig.build.json ./
 COPY services ./services
 RUN npm run build

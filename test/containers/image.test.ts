@@ -8,14 +8,19 @@ import { SERVICE_USER } from "../../infra/hardening.js";
 import { docker } from "./helpers/docker-cli.js";
 import { imageSizeBytes, PACKAGE } from "./helpers/image.js";
 
-const MAX_IMAGE_BYTES = 350 * 1000 * 1000;
+/**
+ * The budget: 305 MB with the knowledge base, QuantConnect and backups; the trading half adds
+ * ccxt's ES modules (28 MB), isolated-vm built for the image's Node (26 MB), esbuild for
+ * TypeScript strategies (10 MB), bullmq, resvg and the brokers. Raise it only with a reason.
+ */
+const MAX_IMAGE_BYTES = 420 * 1000 * 1000;
 
 describe("the service image", () => {
   const { image, revision } = inject("containerRun");
   const runIn = (entrypoint: string, ...args: string[]) =>
     docker(["run", "--rm", "--network", "host", "--entrypoint", entrypoint, image, ...args], { allowFailure: true });
 
-  it("is under 350 MB", async () => {
+  it("is under 420 MB", async () => {
     const bytes = await imageSizeBytes(image);
     expect(bytes, `image is ${(bytes / 1e6).toFixed(0)} MB`).toBeLessThan(MAX_IMAGE_BYTES);
   });
@@ -77,7 +82,8 @@ describe("the service image", () => {
     const result = await runIn("node", "-e", script);
     expect(result.stderr).toBe("");
     const installed = new Set(JSON.parse(result.stdout) as string[]);
-    const devOnly = [...Object.keys(PACKAGE.devDependencies), "tsx", "esbuild", "@esbuild/linux-x64"];
+    // esbuild is a runtime dependency now (the backtest worker transpiles TypeScript strategies).
+    const devOnly = [...Object.keys(PACKAGE.devDependencies), "tsx"];
     expect(devOnly.filter((name) => installed.has(name))).toEqual([]);
     const runtime = Object.keys(PACKAGE.dependencies).filter((name) => name !== "tsx");
     expect(runtime.filter((name) => !installed.has(name))).toEqual([]);
