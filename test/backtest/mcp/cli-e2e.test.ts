@@ -57,10 +57,10 @@ const cases = [
   { name: "stdio, in-process queue", connect: async () => connectCliStdio("backtest", baseEnv()) },
   { name: "HTTP, in-process queue", connect: async () => connectCliHttp("backtest", baseEnv(), API_KEY) },
   { name: "stdio, Redis queue and a worker process", connect: async () => connectCliStdio("backtest", await redisEnv()) },
-  { name: "HTTP, Redis queue and a worker process", connect: async () => connectCliHttp("backtest", await redisEnv(), API_KEY), python: true },
+  { name: "HTTP, Redis queue and a worker process", connect: async () => connectCliHttp("backtest", await redisEnv(), API_KEY) },
 ];
 
-describe.each(cases)("backtest MCP over $name", ({ connect, python }) => {
+describe.each(cases)("backtest MCP over $name", ({ connect }) => {
   let cli: ConnectedCli;
   const call = async (name: string, args: Record<string, unknown>) => (await cli.client.callTool({ name, arguments: args })) as CallToolResult;
   const finished = async (id: string) => {
@@ -113,7 +113,7 @@ describe.each(cases)("backtest MCP over $name", ({ connect, python }) => {
     expect(text(missing)).toMatch(/^NOT_FOUND/);
   });
 
-  it.runIf(python)("runs a Python strategy in its sandbox through the worker", async () => {
+  it("runs a Python strategy in its sandbox", async () => {
     const run = data(await call("run_backtest", { code: PY_SMA_CROSS, language: "python", dataset: GOOG, config: { params: { fast: 10, slow: 30 } } }));
     const status = data(await finished(String(run.backtest_id)));
     expect(status, JSON.stringify(status)).toMatchObject({ status: "completed" });
