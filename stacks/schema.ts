@@ -48,7 +48,7 @@ const cron = z
 const keep = (fallback: number) => z.coerce.number().int().min(0).max(1000).default(fallback);
 
 /**
- * Backup schedules and retention (the backup service; see the README's backup section). On aws,
+ * Backup schedules and retention (the backup service; see docs/services/backup.md). On aws,
  * Redis is ElastiCache, whose own snapshots back it up (`redisSnapshot*`), so the Redis schedule
  * applies to local and vps only.
  */
