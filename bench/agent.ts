@@ -21,17 +21,18 @@ export async function benchAgent(): Promise<void> {
   const redis = await startRedis(path.join(temp.dir, "redis"));
   const broker = new Mt5MockBroker("mt5_mock", Mt5MockEntrySchema.parse({ kind: "mt5_mock", enabled: true, trading: true, initial_balance: 1e12, leverage: 1000 }));
   const config = loadAgentConfig({ REDIS_URL: redis.url, REDIS_PASSWORD: redis.password, LOG_LEVEL: "silent", AGENT_ID: "bench" });
-  const deps = await createAgentDeps(config, createLogger("bench", { level: "silent" }), new Map([[broker.name, broker]]), RiskConfigSchema.parse({}));
   const acked = new Map<string, () => void>();
   const latencies: number[] = [];
   const sentAt = new Map<string, number>();
+  const deps = await createAgentDeps(config, createLogger("bench", { level: "silent" }), new Map([[broker.name, broker]]), RiskConfigSchema.parse({}), {
+    onProcessed: (result) => {
+      const id = result.outcome.signal_id!;
+      const started = sentAt.get(id);
+      if (started !== undefined) latencies.push(performance.now() - started);
+      acked.get(id)?.();
+    },
+  });
   const loop = deps.loop;
-  (loop as unknown as { options: { onProcessed: (r: { outcome: { signal_id?: string } }) => void } }).options.onProcessed = (result) => {
-    const id = result.outcome.signal_id!;
-    const started = sentAt.get(id);
-    if (started !== undefined) latencies.push(performance.now() - started);
-    acked.get(id)?.();
-  };
   try {
     console.log(`machine: ${machine()}`);
     console.log(`date: ${new Date().toISOString()}`);

@@ -5,8 +5,7 @@
  */
 import type { Broker } from "../brokers/broker.js";
 import type { Logger } from "../shared/logger.js";
-import { agentKeys } from "../shared/redis-keys.js";
-import { AgentLoop } from "./agent.js";
+import { AgentLoop, type AgentLoopOptions } from "./agent.js";
 import type { AgentConfig } from "./config.js";
 import { AgentMetrics, entryTimeMs } from "./metrics.js";
 import type { SignalOutcome } from "./outcome.js";
@@ -16,6 +15,7 @@ import { RiskGovernor } from "./risk/governor.js";
 import type { RiskConfig } from "./risk/limits.js";
 import { SignalRouter } from "./router.js";
 import type { Signal } from "./signal.js";
+import { submitSignal } from "./submit-signal.js";
 import type { AgentStore } from "./store/agent-store.js";
 import { MemoryAgentStore } from "./store/memory-store.js";
 import { RedisAgentStore } from "./store/redis-store.js";
@@ -42,7 +42,18 @@ export interface AgentDeps {
   close(): Promise<void>;
 }
 
-export async function createAgentDeps(config: AgentConfig, logger: Logger, brokers: ReadonlyMap<string, Broker>, risk: RiskConfig): Promise<AgentDeps> {
+export interface AgentDepsOptions {
+  /** Called after each processed signal, after the metrics (benchmarks, tests). */
+  onProcessed?: AgentLoopOptions["onProcessed"];
+}
+
+export async function createAgentDeps(
+  config: AgentConfig,
+  logger: Logger,
+  brokers: ReadonlyMap<string, Broker>,
+  risk: RiskConfig,
+  options: AgentDepsOptions = {},
+): Promise<AgentDeps> {
   let streams: EventStreams;
   let store: AgentStore;
   if (config.REDIS_URL !== undefined) {
@@ -66,7 +77,10 @@ export async function createAgentDeps(config: AgentConfig, logger: Logger, broke
     agentId: config.AGENT_ID,
     claimIdleMs: config.AGENT_CLAIM_IDLE_MS,
     heartbeatMs: config.AGENT_HEARTBEAT_MS,
-    onProcessed: (result, entry) => metrics.record(result.outcome, entryTimeMs(entry.id)),
+    onProcessed: (result, entry, latencyMs) => {
+      metrics.record(result.outcome, entryTimeMs(entry.id));
+      options.onProcessed?.(result, entry, latencyMs);
+    },
   });
   let snapshot: BrokerSnapshot[] = [];
   const reconcileNow = async () => (snapshot = await reconcile(brokers, store, metrics, logger));
@@ -83,16 +97,7 @@ export async function createAgentDeps(config: AgentConfig, logger: Logger, broke
     loop,
     snapshot: () => snapshot,
     reconcileNow,
-    async submitSignal(signal, waitMs) {
-      await streams.append(agentKeys.signals, JSON.stringify(signal));
-      const deadline = Date.now() + waitMs;
-      for (let delay = 2; ; delay = Math.min(delay * 2, 100)) {
-        const recorded = await store.getOutcome(signal.id);
-        if (recorded !== undefined) return JSON.parse(recorded) as SignalOutcome;
-        if (Date.now() >= deadline) return undefined;
-        await new Promise((resolve) => setTimeout(resolve, delay));
-      }
-    },
+    submitSignal: (signal, waitMs) => submitSignal(streams, store, signal, waitMs),
     async close() {
       await Promise.allSettled([...brokers.values()].map((broker) => broker.close()));
       await Promise.all([streams.close(), store.close()]);

@@ -12,12 +12,12 @@ import type { StartPart } from "../../shared/cli/start-command.js";
 import type { Env } from "../../shared/config.js";
 import { ConfigError } from "../../shared/errors.js";
 import { createLogger } from "../../shared/logger.js";
-import { agentKeys } from "../../shared/redis-keys.js";
 import { AGENT_PORT, loadAgentConfig, type AgentConfig } from "../config.js";
 import { runAgent } from "../main.js";
 import type { SignalOutcome } from "../outcome.js";
 import { parseSignal, type SignalInput } from "../signal.js";
 import { RedisAgentStore } from "../store/redis-store.js";
+import { submitSignal } from "../submit-signal.js";
 import { RedisStreams } from "../streams/redis-streams.js";
 
 export function registerAgentCommands(program: Command): void {
@@ -119,13 +119,8 @@ async function sendSignal(config: RedisConfig, options: SignalOptions): Promise<
   const store = new RedisAgentStore({ url: config.REDIS_URL, password: config.REDIS_PASSWORD });
   try {
     await Promise.all([streams.ready(), store.ready()]);
-    await streams.append(agentKeys.signals, JSON.stringify(signal));
-    const deadline = Date.now() + options.waitMs;
-    for (let delay = 5; Date.now() < deadline; delay = Math.min(delay * 2, 200)) {
-      const recorded = await store.getOutcome(signal.id);
-      if (recorded !== undefined) return JSON.parse(recorded) as SignalOutcome;
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
+    const outcome = await submitSignal(streams, store, signal, options.waitMs);
+    if (outcome !== undefined) return outcome;
     throw new ConfigError(`signal ${signal.id} is on the stream, but no agent recorded an outcome within ${options.waitMs} ms: is \`quantmind serve agent\` running against this Redis?`);
   } finally {
     await Promise.all([streams.close(), store.close()]);
