@@ -36,14 +36,11 @@ export const AgentEnvSchema = z.object({
     .string()
     .default(path.join(PACKAGE_ROOT, "config", "agent.yaml"))
     .meta({ description: "Risk limits per broker and symbol (YAML, `risk:`)", docDefault: "`config/agent.yaml`" }),
-  MCP_HOST: z.string().default("127.0.0.1").describe("HTTP interface"),
+  MCP_HOST: envField.host(),
   MCP_PORT: envField.port(AGENT_PORT).describe("HTTP port for /healthz, /readyz, /metrics and /mcp; 0 picks a free one"),
-  MCP_API_KEY: z
-    .string()
-    .min(16, "must be at least 16 characters")
-    .optional()
-    .meta({ description: "API key for `/mcp` and `/metrics` (`x-api-key` or `Authorization: Bearer`)", docDefault: "generated into `<QM_DATA_DIR>/api-key`" }),
+  MCP_API_KEY: envField.mcpApiKey("API key for `/mcp` and `/metrics` (`x-api-key` or `Authorization: Bearer`)"),
   MCP_CORS_ORIGINS: envField.corsOrigins(),
+  MCP_RATE_LIMIT_PER_MINUTE: envField.rateLimitPerMinute(),
   AGENT_MCP_TRADING: z
     .enum(["true", "false"])
     .default("false")

@@ -17,6 +17,7 @@ export function createAgentHttpApp(deps: AgentDeps, apiKeys: readonly string[]):
     createMcpServer: () => createAgentMcpServer(deps),
     apiKeys,
     corsOrigins: deps.config.MCP_CORS_ORIGINS,
+    rateLimitPerMinute: deps.config.MCP_RATE_LIMIT_PER_MINUTE,
     logger: deps.logger,
   });
 

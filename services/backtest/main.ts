@@ -105,12 +105,17 @@ export function serveBacktestHttp(env: BacktestEnv, runtime: BacktestRuntime): P
     config: env,
     title: "backtest",
     logger: runtime.logger,
-    details: { queue: runtime.backend, workers: runtime.backend === "in-process" ? env.BACKTEST_WORKERS : 0 },
+    details: {
+      queue: runtime.backend,
+      workers: runtime.backend === "in-process" ? env.BACKTEST_WORKERS : 0,
+      rateLimitPerMinute: env.MCP_RATE_LIMIT_PER_MINUTE,
+    },
     createApp: (apiKeys) =>
       createHttpApp({
         createMcpServer: () => createBacktestServer(runtime),
         apiKeys,
         corsOrigins: env.MCP_CORS_ORIGINS,
+        rateLimitPerMinute: env.MCP_RATE_LIMIT_PER_MINUTE,
         ...(runtime.logger !== undefined && { logger: runtime.logger }),
         health: async () => ({ service: "backtest", queue: runtime.backend, ...(await runtime.queue.depth()) }),
       }),

@@ -37,11 +37,11 @@ export const BacktestEnvSchema = z.object({
   /** Redis queue: how often workers look for jobs of a dead worker, and how long a job lock lasts; default 30 s each. */
   BACKTEST_STALLED_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   BACKTEST_LOCK_DURATION_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
-  MCP_HOST: z.string().default("127.0.0.1"),
-  MCP_PORT: envField.port(8002),
-  /** Unset: a key generated into `<QM_DATA_DIR>/api-key`. */
-  MCP_API_KEY: z.string().min(16, "must be at least 16 characters").optional(),
+  MCP_HOST: envField.host(),
+  MCP_PORT: envField.port(8002).describe("HTTP port; 0 picks a free one"),
+  MCP_API_KEY: envField.mcpApiKey(),
   MCP_CORS_ORIGINS: envField.corsOrigins(),
+  MCP_RATE_LIMIT_PER_MINUTE: envField.rateLimitPerMinute(),
   LOG_LEVEL: envField.logLevel(),
 });
 

@@ -52,21 +52,11 @@ export const KbEnvSchema = z
       .max(65536)
       .optional()
       .meta({ description: "With `openai`: vector size", docDefault: "learned by one probe request" }),
-    MCP_HOST: z.string().default("127.0.0.1").describe("HTTP interface"),
+    MCP_HOST: envField.host(),
     MCP_PORT: envField.port(8000).describe("HTTP port; 0 picks a free one"),
-    MCP_API_KEY: z
-      .string()
-      .min(16, "must be at least 16 characters")
-      .optional()
-      .meta({ description: "API key for `/mcp` (`x-api-key` or `Authorization: Bearer`; at least 16 characters)", docDefault: "generated into `<QM_DATA_DIR>/api-key`" }),
+    MCP_API_KEY: envField.mcpApiKey(),
     MCP_CORS_ORIGINS: envField.corsOrigins(),
-    MCP_RATE_LIMIT_PER_MINUTE: z.coerce
-      .number()
-      .int()
-      .min(0)
-      .max(1_000_000)
-      .default(120)
-      .describe("Tool calls per minute per API key over HTTP, each call of a batch counted; 0 turns the limit off"),
+    MCP_RATE_LIMIT_PER_MINUTE: envField.rateLimitPerMinute(),
     KB_MAX_QUEUED_SEARCHES: z.coerce
       .number()
       .int()

@@ -107,16 +107,12 @@ export const QcEnvSchema = z
       .default("QuantMind MCP")
       .describe("Sent as `codeSourceId` on file and lock calls that give none, so QuantConnect can tell agents apart"),
     QM_DATA_DIR: z.string().default(".quantmind").describe("Where the generated API key lives (local HTTP)"),
-    MCP_HOST: z.string().default("127.0.0.1").describe("HTTP interface"),
+    MCP_HOST: envField.host(),
     MCP_PORT: envField.port(8001).describe("HTTP port, beside the knowledge base's 8000; 0 picks a free one"),
-    MCP_API_KEY: z
-      .string()
-      .min(16, "must be at least 16 characters")
-      .optional()
-      .meta({
-        description: "API key for `/mcp` (at least 16 characters)",
-        docDefault: "generated into `<QM_DATA_DIR>/api-key`; on Lambda required unless `MCP_API_KEY_ARN` is set",
-      }),
+    MCP_API_KEY: envField.mcpApiKey(
+      "API key for `/mcp` (at least 16 characters)",
+      "generated into `<QM_DATA_DIR>/api-key`; on Lambda required unless `MCP_API_KEY_ARN` is set",
+    ),
     MCP_API_KEY_ARN: z
       .string()
       .min(1)
@@ -124,13 +120,7 @@ export const QcEnvSchema = z
       .optional()
       .describe("Lambda: Secrets Manager secret (ARN or name) whose value is the API key, read at start-up instead of `MCP_API_KEY`"),
     MCP_CORS_ORIGINS: envField.corsOrigins(),
-    MCP_RATE_LIMIT_PER_MINUTE: z.coerce
-      .number()
-      .int()
-      .min(0)
-      .max(1_000_000)
-      .default(120)
-      .describe("Requests per minute per API key on the local HTTP server; `0` turns the limit off"),
+    MCP_RATE_LIMIT_PER_MINUTE: envField.rateLimitPerMinute("Requests per minute per API key on the local HTTP server; `0` turns the limit off"),
     LOG_LEVEL: envField.logLevel(),
   })
   .superRefine((env, ctx) => {

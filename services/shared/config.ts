@@ -115,6 +115,14 @@ export const envField = {
       .transform((value) => value.split(",").map((origin) => origin.trim()).filter(Boolean))
       .refine((origins) => origins.length > 0, "list at least one origin, or *")
       .describe("Comma-separated origins allowed by CORS, or `*`"),
+  /** The interface an HTTP server listens on; loopback unless a deployment says otherwise. */
+  host: () => z.string().default("127.0.0.1").describe("HTTP interface"),
+  /** The key MCP clients send; unset means one generated into the data directory on first start. */
+  mcpApiKey: (description = "API key for `/mcp` (`x-api-key` or `Authorization: Bearer`; at least 16 characters)", docDefault = "generated into `<QM_DATA_DIR>/api-key`") =>
+    z.string().min(16, "must be at least 16 characters").optional().meta({ description, docDefault }),
+  /** Calls per minute per API key, so one client cannot starve the others; 0 turns it off. */
+  rateLimitPerMinute: (description = "Tool calls per minute per API key over HTTP, each call of a batch counted; 0 turns the limit off") =>
+    z.coerce.number().int().min(0).max(1_000_000).default(120).describe(description),
   /** A pino level, or `silent`; default `info`. */
   logLevel: () =>
     z
