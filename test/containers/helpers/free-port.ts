@@ -1,13 +1,2 @@
-/** A free TCP port on 127.0.0.1, for a container on the host network to listen on. */
-import { createServer } from "node:net";
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** Containers on the host network listen on a free port picked the same way as every private test server. */
+export { freePort } from "../../helpers/free-port.js";
