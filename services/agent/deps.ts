@@ -37,6 +37,8 @@ export interface AgentDeps {
   snapshot(): BrokerSnapshot[];
   /** Reads positions and equity back from every broker now. */
   reconcileNow(): Promise<BrokerSnapshot[]>;
+  /** Resolves once Redis answers (at once with in-process streams); STREAM_UNAVAILABLE with the reason after `timeoutMs`. */
+  backendReady(timeoutMs: number): Promise<void>;
   /** Appends a signal to the stream and waits up to `waitMs` for its recorded outcome. */
   submitSignal(signal: Signal, waitMs: number): Promise<SignalOutcome | undefined>;
   close(): Promise<void>;
@@ -45,6 +47,12 @@ export interface AgentDeps {
 export interface AgentDepsOptions {
   /** Called after each processed signal, after the metrics (benchmarks, tests). */
   onProcessed?: AgentLoopOptions["onProcessed"];
+  /**
+   * Return before Redis answers (the caller waits with `backendReady`) instead of rejecting when
+   * it does not within 5 s; default false. `serve agent` uses it to stay up and unready, saying
+   * why, rather than exit and be restarted in a loop that hides the reason.
+   */
+  deferBackend?: boolean;
 }
 
 export async function createAgentDeps(
@@ -56,15 +64,23 @@ export async function createAgentDeps(
 ): Promise<AgentDeps> {
   let streams: EventStreams;
   let store: AgentStore;
+  let backendReady: (timeoutMs: number) => Promise<void> = async () => {};
   if (config.REDIS_URL !== undefined) {
     const redisStreams = new RedisStreams({ url: config.REDIS_URL, password: config.REDIS_PASSWORD });
     const redisStore = new RedisAgentStore({ url: config.REDIS_URL, password: config.REDIS_PASSWORD });
     streams = redisStreams;
     store = redisStore;
-    await Promise.all([redisStreams.ready(), redisStore.ready()]).catch(async (error: unknown) => {
-      await Promise.all([streams.close(), store.close()]);
-      throw error;
-    });
+    // The streams first: their error says why (WRONGPASS, ECONNREFUSED) when Redis does not answer.
+    backendReady = async (timeoutMs) => {
+      await redisStreams.ready(timeoutMs);
+      await redisStore.ready(timeoutMs);
+    };
+    if (options.deferBackend !== true) {
+      await backendReady(5000).catch(async (error: unknown) => {
+        await Promise.all([streams.close(), store.close()]);
+        throw error;
+      });
+    }
   } else {
     streams = new MemoryStreams();
     store = new MemoryAgentStore();
@@ -97,6 +113,7 @@ export async function createAgentDeps(
     loop,
     snapshot: () => snapshot,
     reconcileNow,
+    backendReady,
     submitSignal: (signal, waitMs) => submitSignal(streams, store, signal, waitMs),
     async close() {
       await Promise.allSettled([...brokers.values()].map((broker) => broker.close()));

@@ -39,9 +39,9 @@ export class RedisStreams implements EventStreams {
     this.commands = new Redis(options.url, { ...base, connectionName: "qm-agent" });
     // A blocking read may wait past the command timeout by design.
     this.blocking = new Redis(options.url, { ...base, commandTimeout: undefined, connectionName: "qm-agent-reader" });
-    // Connection errors surface on the commands that fail; don't let them crash the process.
-    this.commands.on("error", () => undefined);
-    this.blocking.on("error", () => undefined);
+    // Connection errors surface on the commands that fail (and in ready()); don't let them crash the process.
+    trackConnectionErrors(this.commands);
+    trackConnectionErrors(this.blocking);
   }
 
   /** Resolves once both connections are ready (or rejects after `timeoutMs`). */
@@ -141,13 +141,29 @@ function toEntries(raw: RawEntry[]): StreamEntry[] {
   return entries;
 }
 
-/** Resolves once `client` is connected and authenticated; STREAM_UNAVAILABLE after `timeoutMs`. */
+/** The last connection error of each client, so a client that never gets ready can say why. */
+const lastConnectionError = new WeakMap<Redis, string>();
+
+/**
+ * Keeps `client`'s connection errors from crashing the process (ioredis throws an unhandled
+ * `error` event) and remembers the last one: a wrong password shows up only there (WRONGPASS),
+ * while ioredis reconnects and retries it for ever.
+ */
+export function trackConnectionErrors(client: Redis): void {
+  client.on("error", (error: Error) => lastConnectionError.set(client, error.message));
+}
+
+/**
+ * Resolves once `client` is connected and authenticated; STREAM_UNAVAILABLE after `timeoutMs`,
+ * with the last connection error (e.g. WRONGPASS, ECONNREFUSED) when there was one.
+ */
 export function waitReady(client: Redis, timeoutMs: number): Promise<void> {
   if (client.status === "ready") return Promise.resolve();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       client.off("ready", onReady);
-      reject(new StreamUnavailableError(`Redis not ready within ${timeoutMs} ms: check REDIS_URL and REDIS_PASSWORD`));
+      const last = lastConnectionError.get(client);
+      reject(new StreamUnavailableError(`Redis not ready within ${timeoutMs} ms${last === undefined ? "" : ` (${last})`}: check REDIS_URL and REDIS_PASSWORD`));
     }, timeoutMs);
     const onReady = () => {
       clearTimeout(timer);
