@@ -64,12 +64,13 @@ export class Alarms extends pulumi.ComponentResource {
         treatMissingData: "notBreaching",
       });
     }
-    for (const [service, serviceName] of Object.entries(args.ecsServices)) {
-      for (const [metric, role] of [["CPUUtilization", "cpu"], ["MemoryUtilization", "memory"]] as const) {
-        alarm(`${service}-${role}`, `${service}: average ${role} above ${high}% for 15 minutes`, {
-          namespace: "AWS/ECS",
-          metricName: metric,
-          dimensions: { ClusterName: args.clusterName, ServiceName: serviceName },
+    // CPU and memory above `high` for three 5-minute periods, per ECS service and Redis node.
+    const utilisation = (key: string, what: string, namespace: string, dimensions: pulumi.Input<Record<string, pulumi.Input<string>>>, metrics: readonly (readonly [string, string])[]) => {
+      for (const [metricName, role] of metrics) {
+        alarm(`${key}-${role}`, `${what}: average ${role} above ${high}% for 15 minutes`, {
+          namespace,
+          metricName,
+          dimensions,
           statistic: "Average",
           period: 300,
           evaluationPeriods: 3,
@@ -78,21 +79,12 @@ export class Alarms extends pulumi.ComponentResource {
           treatMissingData: "missing",
         });
       }
+    };
+    for (const [service, serviceName] of Object.entries(args.ecsServices)) {
+      utilisation(service, service, "AWS/ECS", { ClusterName: args.clusterName, ServiceName: serviceName }, [["CPUUtilization", "cpu"], ["MemoryUtilization", "memory"]]);
     }
     args.redisNodeIds.forEach((nodeId, i) => {
-      for (const [metric, role] of [["EngineCPUUtilization", "cpu"], ["DatabaseMemoryUsagePercentage", "memory"]] as const) {
-        alarm(`redis-${i + 1}-${role}`, `Redis node ${i + 1}: ${role} above ${high}% for 15 minutes`, {
-          namespace: "AWS/ElastiCache",
-          metricName: metric,
-          dimensions: { CacheClusterId: nodeId },
-          statistic: "Average",
-          period: 300,
-          evaluationPeriods: 3,
-          comparisonOperator: "GreaterThanThreshold",
-          threshold: high,
-          treatMissingData: "missing",
-        });
-      }
+      utilisation(`redis-${i + 1}`, `Redis node ${i + 1}`, "AWS/ElastiCache", { CacheClusterId: nodeId }, [["EngineCPUUtilization", "cpu"], ["DatabaseMemoryUsagePercentage", "memory"]]);
     });
 
     this.registerOutputs({ topicArn: this.topicArn });
