@@ -18,6 +18,7 @@ import type { Signal } from "./signal.js";
 import { submitSignal } from "./submit-signal.js";
 import type { AgentStore } from "./store/agent-store.js";
 import { MemoryAgentStore } from "./store/memory-store.js";
+import type { OutcomeCommitter } from "./store/outcome-commit.js";
 import { RedisAgentStore } from "./store/redis-store.js";
 import type { EventStreams } from "./streams/event-streams.js";
 import { MemoryStreams } from "./streams/memory-streams.js";
@@ -65,11 +66,14 @@ export async function createAgentDeps(
   let streams: EventStreams;
   let store: AgentStore;
   let backendReady: (timeoutMs: number) => Promise<void> = async () => {};
+  let committer: OutcomeCommitter | undefined;
   if (config.REDIS_URL !== undefined) {
     const redisStreams = new RedisStreams({ url: config.REDIS_URL, password: config.REDIS_PASSWORD });
     const redisStore = new RedisAgentStore({ url: config.REDIS_URL, password: config.REDIS_PASSWORD });
     streams = redisStreams;
     store = redisStore;
+    // One script per signal records, publishes and acknowledges (instead of three round trips).
+    committer = redisStore;
     // The streams first: their error says why (WRONGPASS, ECONNREFUSED) when Redis does not answer.
     backendReady = async (timeoutMs) => {
       await redisStreams.ready(timeoutMs);
@@ -88,7 +92,7 @@ export async function createAgentDeps(
   const metrics = new AgentMetrics();
   const governor = new RiskGovernor(risk);
   const router = new SignalRouter(brokers, governor, store);
-  const processor = new SignalProcessor(streams, store, router);
+  const processor = new SignalProcessor(streams, store, router, Date.now, committer);
   const loop = new AgentLoop(streams, store, processor, logger, {
     agentId: config.AGENT_ID,
     claimIdleMs: config.AGENT_CLAIM_IDLE_MS,

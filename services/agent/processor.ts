@@ -10,10 +10,10 @@ import type { SignalOutcome } from "./outcome.js";
 import type { SignalRouter } from "./router.js";
 import { parseSignal } from "./signal.js";
 import type { AgentStore } from "./store/agent-store.js";
+import { StepwiseCommitter, type OutcomeCommitter } from "./store/outcome-commit.js";
 import type { EventStreams, StreamEntry } from "./streams/event-streams.js";
 
-/** Events kept on the event stream (Redis trims whole nodes, so a few more may stay). */
-export const EVENTS_MAX_LEN = 10_000;
+export { EVENTS_MAX_LEN } from "./store/outcome-commit.js";
 
 export interface ProcessedSignal {
   outcome: SignalOutcome;
@@ -22,12 +22,18 @@ export interface ProcessedSignal {
 }
 
 export class SignalProcessor {
+  private readonly committer: OutcomeCommitter;
+
+  /** `committer`: how the outcome is recorded, published and acknowledged; default step by step over `streams` and `store`. */
   constructor(
     private readonly streams: EventStreams,
     private readonly store: AgentStore,
     private readonly router: SignalRouter,
     private readonly now: () => number = Date.now,
-  ) {}
+    committer?: OutcomeCommitter,
+  ) {
+    this.committer = committer ?? new StepwiseCommitter(streams, store);
+  }
 
   /** Processes and acknowledges one entry; throws (leaving it pending) when the outcome is unknown. */
   async process(entry: StreamEntry, redelivered: boolean): Promise<ProcessedSignal> {
@@ -37,36 +43,28 @@ export class SignalProcessor {
     try {
       const signal = parseSignal(entry.payload);
       recordId = signal.id;
-      const recorded = await this.store.getOutcome(signal.id);
-      if (recorded !== undefined) {
-        await this.ack(entry);
-        return { outcome: JSON.parse(recorded) as SignalOutcome, first: false };
+      // The kill switch is read here, as each signal starts: one set now stops the next signal.
+      const state = await this.store.signalState(signal.id);
+      if (state.recorded !== undefined) {
+        await this.streams.ack(agentKeys.signals, AGENT_CONSUMER_GROUP, [entry.id]);
+        return { outcome: JSON.parse(state.recorded) as SignalOutcome, first: false };
       }
-      outcome = await this.router.route(signal, redelivered);
+      outcome = await this.router.route(signal, redelivered, state.killSwitch);
     } catch (error) {
       if (!(error instanceof AgentError) || error.code !== "SIGNAL_INVALID") throw error;
       outcome = { status: "dead_letter", code: error.code, reason: error.message };
     }
 
-    const serialised = JSON.stringify(outcome);
-    const first = await this.store.recordOutcome(recordId, serialised);
-    if (!first) {
-      // Another agent recorded this signal's outcome meanwhile: report that one, publish nothing.
-      const recorded = await this.store.getOutcome(recordId);
-      await this.ack(entry);
-      return { outcome: recorded === undefined ? outcome : (JSON.parse(recorded) as SignalOutcome), first: false };
-    }
-    const event = JSON.stringify({ type: eventType(outcome), at: this.now(), ...outcome });
-    if (outcome.status === "dead_letter") {
-      await this.streams.append(agentKeys.deadLetter, JSON.stringify({ entry_id: entry.id, payload: entry.payload.slice(0, 4096), ...outcome }), { maxLen: EVENTS_MAX_LEN });
-    }
-    await this.streams.append(agentKeys.events, event, { maxLen: EVENTS_MAX_LEN });
-    await this.ack(entry);
+    const result = await this.committer.commitOutcome({
+      recordId,
+      outcome: JSON.stringify(outcome),
+      entryId: entry.id,
+      event: JSON.stringify({ type: eventType(outcome), at: this.now(), ...outcome }),
+      ...(outcome.status === "dead_letter" ? { deadLetter: JSON.stringify({ entry_id: entry.id, payload: entry.payload.slice(0, 4096), ...outcome }) } : {}),
+    });
+    // Another agent recorded this signal's outcome meanwhile: report that one (nothing was published).
+    if (!result.first) return { outcome: result.recorded === undefined ? outcome : (JSON.parse(result.recorded) as SignalOutcome), first: false };
     return { outcome, first: true };
-  }
-
-  private ack(entry: StreamEntry): Promise<void> {
-    return this.streams.ack(agentKeys.signals, AGENT_CONSUMER_GROUP, [entry.id]);
   }
 }
 

@@ -43,15 +43,16 @@ export class SignalRouter {
    * Routes one signal. `redelivered`: the entry was read before (by a consumer that may have
    * crashed after sending), so the broker is asked for the order first. Throws only when the
    * outcome cannot be known (the broker unreachable even for the lookup): the entry then stays
-   * pending and is taken up again.
+   * pending and is taken up again. `killSwitch`: its state as the signal started (the processor
+   * reads it with the signal's recorded outcome, in one round trip); read here when not given.
    */
-  async route(signal: Signal, redelivered: boolean): Promise<SignalOutcome> {
+  async route(signal: Signal, redelivered: boolean, killSwitch?: boolean): Promise<SignalOutcome> {
     const broker = this.brokers.get(signal.broker);
     if (broker === undefined) {
       return { status: "dead_letter", signal_id: signal.id, code: "UNKNOWN_BROKER", reason: `no enabled broker named ${signal.broker} (config/brokers.yaml)` };
     }
     try {
-      return await this.routeTo(broker, signal, redelivered);
+      return await this.routeTo(broker, signal, redelivered, killSwitch);
     } catch (error) {
       // A definite refusal before the order (unknown symbol, bad credentials) is this signal's
       // outcome; only failures that may pass (timeouts, a lost connection) leave it pending.
@@ -62,7 +63,7 @@ export class SignalRouter {
     }
   }
 
-  private async routeTo(broker: Broker, signal: Signal, redelivered: boolean): Promise<SignalOutcome> {
+  private async routeTo(broker: Broker, signal: Signal, redelivered: boolean, killSwitch: boolean | undefined): Promise<SignalOutcome> {
     const base = { signal_id: signal.id, broker: signal.broker, symbol: signal.symbol };
     const id = clientOrderId(signal.id);
     if (redelivered) {
@@ -104,7 +105,7 @@ export class SignalRouter {
       quantityStep: info.quantityStep,
       position,
       dailyPnl: account.equity - dayStart,
-      killSwitch: await this.store.isKillSwitchOn(),
+      killSwitch: killSwitch ?? (await this.store.isKillSwitchOn()),
     });
     if (!decision.allowed) return { status: "refused", ...base, limit: decision.limit, message: decision.message, excess: decision.excess };
 

@@ -7,6 +7,11 @@ export interface AgentStore {
   /** Records a signal's outcome unless one exists; true when this call recorded it. */
   recordOutcome(signalId: string, outcome: string): Promise<boolean>;
   getOutcome(signalId: string): Promise<string | undefined>;
+  /**
+   * What the agent reads before it routes a signal, in one round trip: the outcome recorded for
+   * it, if any, and whether the kill switch is on now.
+   */
+  signalState(signalId: string): Promise<SignalState>;
   isKillSwitchOn(): Promise<boolean>;
   /** Turns the kill switch on or off; `reason` is kept for status reports. */
   setKillSwitch(on: boolean, reason?: string): Promise<void>;
@@ -15,9 +20,16 @@ export interface AgentStore {
   /**
    * The broker's equity at the start of `day` (YYYY-MM-DD, UTC): the first value offered for
    * that day wins, so a restarted agent keeps the morning's figure and the day's loss with it.
+   * Once known, a day's figure never changes, so a backend may keep it without asking again.
    */
   dayStartEquity(broker: string, day: string, equity: number): Promise<number>;
   close(): Promise<void>;
+}
+
+export interface SignalState {
+  /** The signal's recorded outcome (serialised), when it has one. */
+  recorded: string | undefined;
+  killSwitch: boolean;
 }
 
 /** How long an outcome is kept: long past any signal's time to live (at most a day). */

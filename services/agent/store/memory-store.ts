@@ -1,5 +1,5 @@
 /** The agent's state in process, for `REDIS_URL` unset. */
-import type { AgentStore } from "./agent-store.js";
+import type { AgentStore, SignalState } from "./agent-store.js";
 
 export class MemoryAgentStore implements AgentStore {
   private readonly outcomes = new Map<string, string>();
@@ -15,6 +15,10 @@ export class MemoryAgentStore implements AgentStore {
 
   async getOutcome(signalId: string): Promise<string | undefined> {
     return this.outcomes.get(signalId);
+  }
+
+  async signalState(signalId: string): Promise<SignalState> {
+    return { recorded: this.outcomes.get(signalId), killSwitch: this.killSwitch };
   }
 
   async isKillSwitchOn(): Promise<boolean> {

@@ -1,18 +1,28 @@
 /**
  * The agent's state in Redis, under the keys of services/shared/redis-keys.ts. Outcomes are
  * written with SET NX, so two agents that both processed a redelivered signal record one outcome.
+ * A signal costs two round trips here: one read before routing (its outcome and the kill switch,
+ * one MGET) and one commit after (a script: acknowledge, record, publish).
  */
 import { Redis } from "ioredis";
-import { agentKeys } from "../../shared/redis-keys.js";
+import { AGENT_CONSUMER_GROUP, agentKeys } from "../../shared/redis-keys.js";
 import { StreamUnavailableError } from "../errors.js";
 import { waitReady } from "../streams/redis-streams.js";
-import { OUTCOME_TTL_MS, type AgentStore } from "./agent-store.js";
+import { OUTCOME_TTL_MS, type AgentStore, type SignalState } from "./agent-store.js";
+import { COMMIT_OUTCOME_LUA } from "./commit-outcome.lua.js";
+import { EVENTS_MAX_LEN, type CommitResult, type OutcomeCommit, type OutcomeCommitter } from "./outcome-commit.js";
 
-export class RedisAgentStore implements AgentStore {
-  private readonly client: Redis;
+type Scripts = Redis & {
+  agentCommitOutcome(...args: string[]): Promise<[0 | 1, (string | null)?]>;
+};
+
+export class RedisAgentStore implements AgentStore, OutcomeCommitter {
+  private readonly client: Scripts;
+  /** Each broker's equity at the start of a UTC day, once read: it never changes (see dayStartEquity). */
+  private readonly dayStart = new Map<string, { day: string; equity: number }>();
 
   constructor(options: { url: string; password?: string; commandTimeoutMs?: number }) {
-    this.client = new Redis(options.url, {
+    const client = new Redis(options.url, {
       password: options.password,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
@@ -20,7 +30,10 @@ export class RedisAgentStore implements AgentStore {
       retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2000),
       connectionName: "qm-agent-store",
     });
-    this.client.on("error", () => undefined);
+    client.on("error", () => undefined);
+    // EVALSHA, falling back to EVAL once after a restart emptied the script cache.
+    client.defineCommand("agentCommitOutcome", { numberOfKeys: 4, lua: COMMIT_OUTCOME_LUA });
+    this.client = client as Scripts;
   }
 
   /** Resolves once connected (commands fail fast while Redis is away, so wait before the first). */
@@ -34,6 +47,32 @@ export class RedisAgentStore implements AgentStore {
 
   async getOutcome(signalId: string): Promise<string | undefined> {
     return this.run(async () => (await this.client.get(agentKeys.outcome(signalId))) ?? undefined);
+  }
+
+  async signalState(signalId: string): Promise<SignalState> {
+    return this.run(async () => {
+      const [recorded, killSwitch] = await this.client.mget(agentKeys.outcome(signalId), agentKeys.killSwitch);
+      return { recorded: recorded ?? undefined, killSwitch: killSwitch !== null };
+    });
+  }
+
+  async commitOutcome(commit: OutcomeCommit): Promise<CommitResult> {
+    return this.run(async () => {
+      const [first, recorded] = await this.client.agentCommitOutcome(
+        agentKeys.outcome(commit.recordId),
+        agentKeys.signals,
+        agentKeys.events,
+        agentKeys.deadLetter,
+        commit.outcome,
+        String(OUTCOME_TTL_MS),
+        AGENT_CONSUMER_GROUP,
+        commit.entryId,
+        commit.event,
+        String(EVENTS_MAX_LEN),
+        commit.deadLetter ?? "",
+      );
+      return first === 1 ? { first: true } : { first: false, recorded: recorded ?? undefined };
+    });
   }
 
   async isKillSwitchOn(): Promise<boolean> {
@@ -53,10 +92,16 @@ export class RedisAgentStore implements AgentStore {
 
   async dayStartEquity(broker: string, day: string, equity: number): Promise<number> {
     const key = agentKeys.dayStartEquity(broker, day);
+    const known = this.dayStart.get(key);
+    if (known !== undefined) return known.equity;
     return this.run(async () => {
       // Two days' life: long enough for the whole UTC day wherever the agent starts.
       await this.client.set(key, String(equity), "PX", 2 * 86_400_000, "NX");
-      return Number(await this.client.get(key));
+      const value = Number(await this.client.get(key));
+      // The first value offered for a day wins and never changes: keep it, and forget other days'.
+      for (const [other, known] of this.dayStart) if (known.day !== day) this.dayStart.delete(other);
+      if (Number.isFinite(value)) this.dayStart.set(key, { day, equity: value });
+      return value;
     });
   }
 
