@@ -32,6 +32,8 @@ if (process.argv[2] === "fuzz") await import("./fuzz.js").then(async ({ benchFuz
 if (process.argv[2] === "kb-stall") await import("./kb-stall.js").then(async ({ benchKbStall }) => (await benchKbStall(), process.exit()));
 // npm run bench -- mt5-bridge: round trips through the Python MT5 bridge over TLS on loopback (bench/mt5-bridge.ts)
 if (process.argv[2] === "mt5-bridge") await import("./mt5-bridge.js").then(async ({ benchMt5Bridge }) => (await benchMt5Bridge(), process.exit()));
+// npm run bench -- kb-quality: nDCG@10, recall@5 and MRR of KB search per mode and embedder over data/kb-eval (bench/kb-quality.ts)
+if (process.argv[2] === "kb-quality") await import("./kb-quality.js").then(async ({ benchKbQuality }) => (await benchKbQuality(), process.exit()));
 if (process.argv[2] === "agent") await import("./agent.js").then(async ({ benchAgent }) => (await benchAgent(), process.exit()));
 // npm run bench -- brokers: mt5_mock order placement and mt5_socket round trips through the Broker interface (bench/brokers.ts)
 if (process.argv[2] === "brokers") await import("./brokers.js").then(async ({ benchBrokers }) => (await benchBrokers(), process.exit()));
