@@ -183,6 +183,13 @@ export interface Runtime<E extends string = string> {
   scaling?: ScalingSignal;
   /** aws: write access to the stack's object store under its prefix, and `context.objectStore` set. */
   objectStore?: boolean;
+  /**
+   * aws, scheduled runtimes: the component that created this runtime's resources before it had a
+   * descriptor (its type, and its name without the stack prefix). The resources keep their state
+   * through Pulumi aliases; without them `pulumi up` would create them anew under the new parent
+   * and collide with the old ones on their fixed names (log group, roles, schedules).
+   */
+  awsFormerParent?: { type: string; name: string };
 }
 
 /** Where on a target a service runs: the Docker host, or (vps) the Windows host beside it. */

@@ -237,7 +237,14 @@ export function createAwsTarget(config: AwsStackConfig, secrets: StackSecrets, o
       deployment.name,
       new ScheduledTask(
         `${prefix}-${deployment.name}`,
-        { ...taskPlacement, deployment, context: contextFor(deployment.runtime), ...grantFor(deployment.runtime), alarmTopicArn: alarms.topicArn },
+        {
+          ...taskPlacement,
+          deployment,
+          context: contextFor(deployment.runtime),
+          ...grantFor(deployment.runtime),
+          alarmTopicArn: alarms.topicArn,
+          ...(deployment.runtime.awsFormerParent && { formerParent: formerParentUrn(prefix, deployment.runtime.awsFormerParent) }),
+        },
         { dependsOn: [network, ...backends] },
       ),
     );
@@ -319,4 +326,9 @@ function certificateHost(prefix: string, certificateArn: string): pulumi.Output<
     }
     return domain;
   });
+}
+
+/** The URN of a top-level component of this stack, as `awsFormerParent` names it. */
+function formerParentUrn(prefix: string, former: { type: string; name: string }): pulumi.Output<string> {
+  return pulumi.createUrn(`${prefix}-${former.name}`, former.type);
 }

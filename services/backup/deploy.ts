@@ -85,6 +85,8 @@ export const backupDeploy = defineService<BackupVariable>({
       backends: ["qdrant"],
       stateless: false,
       objectStore: true,
+      // These resources were the Backups component's before backups had a descriptor.
+      awsFormerParent: { type: "quantmind:aws:Backups", name: "backup" },
     },
   },
   parse: async (env) => (await import("./config.js")).loadBackupConfig(env),

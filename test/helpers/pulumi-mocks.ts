@@ -13,7 +13,17 @@ export interface RecordedResource {
   type: string;
   name: string;
   inputs: Record<string, unknown>;
+  /** The parent URNs its aliases name: where its state lived before a move (`aliases: [{ parent }]`). */
+  aliasParents: string[];
 }
+
+/** The part of the mock monitor's register request read here (the SDK's protobuf message). */
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getAliasesList(): { hasSpec(): boolean; getSpec(): { getParenturn(): string } | undefined }[];
+}
+type Register = (request: RegisterRequest, callback: unknown) => unknown;
 
 /** The engine's marker for a secret value in serialized properties. */
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -154,11 +164,12 @@ export async function installPulumiMocks(
   options: PulumiMockOptions = {},
 ): Promise<PulumiMockRun> {
   const resources: RecordedResource[] = [];
+  const aliasParentsOf = new Map<string, string[]>();
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
         const inputs = args.inputs as Record<string, unknown>;
-        resources.push({ type: args.type, name: args.name, inputs });
+        resources.push({ type: args.type, name: args.name, inputs, aliasParents: aliasParentsOf.get(`${args.type}::${args.name}`) ?? [] });
         const state = { ...inputs, ...computedState(args.type, args.name, inputs), ...options.state?.(args.type, args.name, inputs) };
         // A container whose inputs change is replaced, and a replacement has a new id, as on a real engine.
         const id = args.type === "docker:index/container:Container" ? `${args.name}-${digestOf(inputs)}` : `${args.name}-id`;
@@ -172,6 +183,13 @@ export async function installPulumiMocks(
     stack,
     false,
   );
+  // The mocks' newResource does not see aliases: read them off the request on its way in.
+  const monitor = (pulumi.runtime as unknown as { getMonitor(): { registerResource: Register } }).getMonitor();
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (request, callback) => {
+    aliasParentsOf.set(`${request.getType()}::${request.getName()}`, request.getAliasesList().flatMap((alias) => (alias.hasSpec() ? [alias.getSpec()?.getParenturn() ?? ""] : [])));
+    return register(request, callback);
+  };
   pulumi.runtime.setAllConfig(config, [...secretKeys]);
   return {
     resources,

@@ -48,6 +48,8 @@ export interface FargateTaskArgs {
   extraMountPoints?: { sourceVolume: string; containerPath: string; readOnly: boolean }[];
   /** Prefix of the two roles' names; default `name`. */
   roleName?: string;
+  /** URN of the component these resources belonged to before; default the caller (`opts.parent`). */
+  formerParent?: pulumi.Input<string>;
 }
 
 export class FargateTask extends pulumi.ComponentResource {
@@ -62,8 +64,9 @@ export class FargateTask extends pulumi.ComponentResource {
 
   constructor(name: string, args: FargateTaskArgs, opts?: pulumi.ComponentResourceOptions) {
     super("quantmind:aws:FargateTask", name, {}, opts);
-    // These resources were once the caller's own children: the alias keeps their state.
-    const parent = { parent: this, ...(opts?.parent && { aliases: [{ parent: opts.parent }] }) };
+    // These resources were once the caller's own children (or `formerParent`'s): the alias keeps their state.
+    const formerParent = args.formerParent ?? opts?.parent;
+    const parent = { parent: this, ...(formerParent && { aliases: [{ parent: formerParent }] }) };
 
     const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: args.logGroupName, retentionInDays: args.logRetentionDays }, parent);
     const { executionRole, taskRole } = createTaskRoles(
@@ -76,7 +79,7 @@ export class FargateTask extends pulumi.ComponentResource {
         ...(args.taskPolicyStatements && { taskPolicyStatements: args.taskPolicyStatements }),
       },
       this,
-      opts?.parent,
+      formerParent,
     );
 
     const hardening = fargateHardening(args.hardening);

@@ -34,6 +34,8 @@ export interface ScheduledTaskArgs {
   objectStore?: ObjectStoreGrant;
   /** SNS topic the run alarms notify. */
   alarmTopicArn?: pulumi.Input<string>;
+  /** URN of the component that created these resources before (the runtime's `awsFormerParent`). */
+  formerParent?: pulumi.Input<string>;
 }
 
 export class ScheduledTask extends pulumi.ComponentResource {
@@ -45,7 +47,7 @@ export class ScheduledTask extends pulumi.ComponentResource {
 
   constructor(name: string, args: ScheduledTaskArgs, opts?: pulumi.ComponentResourceOptions) {
     super("quantmind:aws:ScheduledTask", name, {}, opts);
-    const parent = { parent: this };
+    const parent = { parent: this, ...(args.formerParent && { aliases: [{ parent: args.formerParent }] }) };
     const { deployment, deployment: { runtime } } = args;
     if (runtime.shape.kind !== "scheduled") throw new DescriptorError("DESCRIPTOR_INVALID", `ScheduledTask: ${deployment.name} is a ${runtime.shape.kind} runtime, not scheduled`);
     const shape = runtime.shape;
@@ -68,8 +70,9 @@ export class ScheduledTask extends pulumi.ComponentResource {
         repositoryArn: args.repositoryArn,
         ...(args.objectStore && { taskPolicyStatements: objectStoreStatements(args.objectStore) }),
         roleName: `${name}-task`,
+        ...(args.formerParent && { formerParent: args.formerParent }),
       },
-      parent,
+      { parent: this },
     );
 
     const schedulerRole = new aws.iam.Role(
@@ -127,7 +130,7 @@ export class ScheduledTask extends pulumi.ComponentResource {
       );
       scheduleNames[run.id] = schedule.name;
     }
-    if (shape.alerts) this.alarmOnRuns(name, shape.alerts, task.logGroupName, args.alarmTopicArn);
+    if (shape.alerts) this.alarmOnRuns(name, shape.alerts, task.logGroupName, args.alarmTopicArn, parent);
 
     this.taskDefinitionArn = task.taskDefinitionArn;
     this.scheduleNames = scheduleNames;
@@ -140,8 +143,7 @@ export class ScheduledTask extends pulumi.ComponentResource {
   }
 
   /** A failed run (any), and no successful run within the window. */
-  private alarmOnRuns(name: string, alerts: RunAlerts, logGroupName: pulumi.Output<string>, topicArn: pulumi.Input<string> | undefined): void {
-    const parent = { parent: this };
+  private alarmOnRuns(name: string, alerts: RunAlerts, logGroupName: pulumi.Output<string>, topicArn: pulumi.Input<string> | undefined, parent: pulumi.CustomResourceOptions): void {
     const count = (role: string, metric: { metric: string; pattern: string }) =>
       new aws.cloudwatch.LogMetricFilter(
         `${name}-${role}`,
@@ -165,7 +167,7 @@ export class ScheduledTask extends pulumi.ComponentResource {
         treatMissingData: "notBreaching",
         ...actions,
       },
-      { parent: this, dependsOn: [failures] },
+      { ...parent, dependsOn: [failures] },
     );
     new aws.cloudwatch.MetricAlarm(
       `${name}-stale`,
@@ -181,7 +183,7 @@ export class ScheduledTask extends pulumi.ComponentResource {
         treatMissingData: "breaching",
         ...actions,
       },
-      { parent: this, dependsOn: [successes] },
+      { ...parent, dependsOn: [successes] },
     );
   }
 }

@@ -41,7 +41,7 @@ export function createTaskRoles(
   name: string,
   args: TaskRolesArgs,
   parent: pulumi.Resource,
-  previousParent?: pulumi.Resource,
+  previousParent?: pulumi.Resource | pulumi.Input<string>,
 ): { executionRole: aws.iam.Role; taskRole: aws.iam.Role } {
   const opts = { parent, ...(previousParent && { aliases: [{ parent: previousParent }] }) };
   const executionRole = new aws.iam.Role(`${name}-execution`, { assumeRolePolicy: ecsTasksTrust(args.accountId), description: `ECS starts ${name} with this` }, opts);
