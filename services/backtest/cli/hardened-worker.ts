@@ -15,6 +15,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build, type Plugin } from "esbuild";
 import { PACKAGE_ROOT } from "../../shared/package-root.js";
+import { withMallocTunables } from "../sandbox/malloc-tuning.js";
 import { sandboxWorkerNodeFlags } from "../sandbox/worker-isolation.js";
 
 const ENTRY = fileURLToPath(new URL("./hardened-worker-entry.ts", import.meta.url));
@@ -74,7 +75,9 @@ export async function runHardenedWorker(options: HardenedWorkerOptions): Promise
       `--allow-fs-write=${options.cacheDir}`,
     ];
     await mkdir(options.cacheDir, { recursive: true });
-    const child = spawn(process.execPath, ["--no-warnings", ...flags, outfile], { env: options.env, stdio: ["pipe", "inherit", "inherit"] });
+    // malloc that keeps freed blocks for the next job: see sandbox/malloc-tuning.ts.
+    const env = withMallocTunables(options.env);
+    const child = spawn(process.execPath, ["--no-warnings", ...flags, outfile], { env, stdio: ["pipe", "inherit", "inherit"] });
     const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
     const onTerm = forward("SIGTERM");
     const onInt = forward("SIGINT");

@@ -84,7 +84,7 @@ describe("the bubblewrap fence (no audit hook)", () => {
     const facts = JSON.parse(stdout.trim().split("\n").at(-1)!) as Record<string, unknown>;
     expect(facts.uid).toBe(65534);
     // Only what the command sets (PWD: bwrap's --chdir), even though this bwrap was handed the host's environment.
-    expect(facts.env).toEqual(["LANG", "MKL_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "PATH", "PWD"]);
+    expect(facts.env).toEqual(["GLIBC_TUNABLES", "LANG", "MKL_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "PATH", "PWD"]);
     expect(facts.proc).toBe(false);
     expect(facts.etc_passwd).toBe(false);
     expect(facts.hostname).toBe("sandbox");

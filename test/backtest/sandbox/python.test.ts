@@ -37,6 +37,28 @@ def signals(data, params):
     expectSameTargets(await runStrategy({ language: "python", code, bars, params: { fast: 10, slow: 30 } }), expected);
   });
 
+  it("sends each column when it is first read; stray requests on fd 5 are ignored; the bars stay read-only", async () => {
+    const code = `import os
+def signals(data, params):
+    os.write(5, bytes([200, 255]))  # no such columns: the host ignores them
+    v = data.volume
+    assert data["volume"] is v and v[2] == 1002 and len(v) == len(data)
+    os.write(5, bytes([5]))  # volume again: sent once only, so the next column still lines up
+    assert abs(data.open[7] - (data.close[7] - 0.5)) < 1e-9 and data.high[0] == data.close[0] + 1
+    for attempt in (lambda: delattr(data, "close"), lambda: setattr(data, "close", None)):
+        try:
+            attempt()
+            raise RuntimeError("the bars changed")
+        except AttributeError:
+            pass
+    return [float(data.time[i] - data.time[0]) for i in range(len(data))]
+`;
+    for (const options of [{}, STDLIB]) {
+      const targets = await runStrategy({ language: "python", code, bars, params: {} }, options);
+      expect(targets[10]).toBe(600_000);
+    }
+  });
+
   it("runs init/next bar by bar (params as a fourth argument when next takes one), reporting progress", async () => {
     const code = `def init(data, params):
     return {"prev": None}

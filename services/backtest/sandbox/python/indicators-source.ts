@@ -25,23 +25,34 @@ def _col(x):
     return _np.asarray(x, dtype=_np.float64) if _np is not None else x
 
 def _rolling(x, n, power):
-    """Windowed sums of x**power, NaN where the window is short or holds a NaN (numpy)."""
+    """Windowed sums of x**power, NaN where the window is short or holds a NaN (numpy).
+    Fresh memory is the cost here (a page fault per 4 KiB), so the common case without NaN
+    skips the masks, and the sums are written into their final arrays (out=)."""
     bad = _np.isnan(x)
-    v = _np.where(bad, 0.0, x) ** power
-    c = _np.concatenate(([0.0], _np.cumsum(v)))
-    k = _np.concatenate(([0], _np.cumsum(bad)))
-    out = _np.full(len(x), _np.nan)
+    has_bad = bool(bad.any())
+    v = _np.where(bad, 0.0, x) if has_bad else x
+    if power == 2:
+        v = v * v
+    c = _np.empty(len(x) + 1)
+    c[0] = 0.0
+    _np.cumsum(v, out=c[1:])
+    out = _np.empty(len(x))
+    out[:n - 1] = _np.nan
     if len(x) >= n:
-        s = c[n:] - c[:-n]
-        s[(k[n:] - k[:-n]) > 0] = _np.nan
-        out[n - 1:] = s
+        s = out[n - 1:]
+        _np.subtract(c[n:], c[:-n], out=s)
+        if has_bad:
+            k = _np.concatenate(([0], _np.cumsum(bad)))
+            s[(k[n:] - k[:-n]) > 0] = _np.nan
     return out
 
 def sma(x, n):
     """Simple moving average over n bars."""
     n = _period(n, "sma"); x = _col(x)
     if _np is not None:
-        return _rolling(x, n, 1) / n
+        out = _rolling(x, n, 1)
+        out /= n
+        return out
     out = _new(len(x)); s = 0.0; nans = 0
     for i in range(len(x)):
         v = x[i]

@@ -38,6 +38,16 @@ export interface PythonSandbox {
   version: string;
 }
 
+/**
+ * Asks the interpreter for its path, prefixes, version and the site-packages directories that
+ * exist (where numpy is). The sandbox runs Python with -S and puts those directories on
+ * sys.path itself: `site` would also run every .pth file there (code at each start-up, up to
+ * 100 ms of it on this machine), and would look at paths outside the bound ones.
+ */
+const PROBE_SCRIPT =
+  "import sys,json,site,os;print(json.dumps([sys.executable,sys.prefix,sys.base_prefix,sys.version.split()[0]," +
+  "[p for p in site.getsitepackages() if os.path.isdir(p)]]))";
+
 const probes = new Map<string, Promise<PythonSandbox>>();
 
 /** The sandbox for these options, probed once (a failure is cached too: the machine won't change). */
@@ -61,17 +71,20 @@ async function probe_(options: PythonSandboxOptions): Promise<PythonSandbox> {
       throw new SandboxUnavailableError(`${tool} is not installed at ${path} (Debian package ${pkg}); Python strategies are refused`);
     }
   }
-  let found: { executable: string; prefixes: string[]; version: string };
+  let found: { executable: string; prefixes: string[]; version: string; sitePackages: string[] };
   try {
-    const { stdout } = await run(options.python ?? "python3", ["-I", "-c", "import sys,json;print(json.dumps([sys.executable,sys.prefix,sys.base_prefix,sys.version.split()[0]]))"], {
-      timeout: 10_000,
-    });
-    const [exe, prefix, basePrefix, version] = JSON.parse(stdout) as [string, string, string, string];
-    found = { executable: exe, prefixes: [...new Set([prefix, basePrefix])], version };
+    const { stdout } = await run(options.python ?? "python3", ["-I", "-c", PROBE_SCRIPT], { timeout: 10_000 });
+    const [exe, prefix, basePrefix, version, sitePackages] = JSON.parse(stdout) as [string, string, string, string, string[]];
+    found = { executable: exe, prefixes: [...new Set([prefix, basePrefix])], version, sitePackages };
   } catch (error) {
     throw new SandboxUnavailableError(`no Python interpreter (${options.python ?? "python3"}): ${(error as Error).message.split("\n")[0]}`);
   }
-  const runtime: PythonRuntime = { executable: found.executable, prefixes: found.prefixes, mergedUsr: await isSymlink("/lib") };
+  const runtime: PythonRuntime = {
+    executable: found.executable,
+    prefixes: found.prefixes,
+    sitePackages: found.sitePackages,
+    mergedUsr: await isSymlink("/lib"),
+  };
   const base = { bwrap, prlimit, setpriv, sandboxUid };
   const attempts: SandboxCommandOptions[] = [];
   if (process.getuid?.() === 0) {
@@ -97,9 +110,9 @@ async function probe_(options: PythonSandboxOptions): Promise<PythonSandbox> {
 
 /** Runs a trivial job in the sandbox; resolves whether numpy imports there. */
 async function trySandbox(runtime: PythonRuntime, command: SandboxCommandOptions): Promise<boolean> {
-  const { command: cmd, args } = buildSandboxCommand(runtime, resolveLimits({ timeoutMs: 10_000 }), 0, command);
-  // Replace the job bootstrap (last argument) with a probe that imports numpy if it can.
-  args[args.length - 1] = "try:\n import numpy\n print('numpy')\nexcept ImportError:\n print('stdlib')";
+  // Instead of the job's bootstrap, a probe that imports numpy if it can.
+  const probe = "\ntry:\n import numpy\n print('numpy')\nexcept ImportError:\n print('stdlib')";
+  const { command: cmd, args } = buildSandboxCommand(runtime, resolveLimits({ timeoutMs: 10_000 }), 0, command, probe);
   const { stdout } = await run(cmd, args, { env: {}, timeout: 10_000 });
   if (!/^(numpy|stdlib)$/m.test(stdout)) throw new Error(`unexpected probe output ${JSON.stringify(stdout.slice(0, 200))}`);
   return stdout.includes("numpy");

@@ -1,7 +1,10 @@
 /**
- * Runs one Python strategy under bubblewrap (see sandbox-command.ts for the fence). Bars go in
- * on stdin as raw float64 bytes straight from the columns' memory; the outcome and targets come
- * back on fd 3, progress on fd 4. stdout/stderr are counted (past the limit: SBX_OUTPUT_LIMIT)
+ * Runs one Python strategy under bubblewrap (see sandbox-command.ts for the fence). A header
+ * (code, parameters, runner) goes in on stdin; then each bar column the strategy touches, when
+ * it first touches it: the runner asks for it by index (one byte on fd 5) and gets its raw
+ * float64 bytes on stdin straight from the column's memory. Moving bytes through a pipe costs
+ * about 1 ms per MB here, so an SMA strategy reading only `close` starts 40 ms sooner than
+ * with all six columns sent up front. The outcome and targets come back on fd 3, progress on fd 4. stdout/stderr are counted (past the limit: SBX_OUTPUT_LIMIT)
  * and only their tail is kept for diagnostics. The host kills the sandbox on the wall-clock
  * limit, on cancellation, and as soon as the result is in (threads or children left behind
  * never hold a job open).
@@ -48,7 +51,7 @@ export async function runPython(job: PythonJob, options: PythonSandboxOptions = 
   const dataBytes = n * 8 * BAR_COLUMNS.length;
   const { command, args } = buildSandboxCommand(sandbox.runtime, job.limits, dataBytes, sandbox.command);
   // An empty environment for bwrap itself: its pid 1 inside keeps the environment it was given.
-  const child = spawn(command, args, { env: {}, stdio: ["pipe", "pipe", "pipe", "pipe", "pipe"], detached: false });
+  const child = spawn(command, args, { env: {}, stdio: ["pipe", "pipe", "pipe", "pipe", "pipe", "pipe"], detached: false });
   const started = performance.now();
   return new Promise<Float64Array>((resolve, reject) => {
     let settled = false;
@@ -121,12 +124,13 @@ export async function runPython(job: PythonJob, options: PythonSandboxOptions = 
       // fd 3 may still be draining: give its "end" the first chance to deliver the result.
       setImmediate(() => settle(exitError(code, signal, job.limits, performance.now() - started, tail)));
     });
-    writeInput(child.stdin!, job, n);
+    writeHeader(child.stdin!, job, n);
+    serveColumns((child.stdio as unknown as Readable[])[5]!, child.stdin!, job.bars, n);
   });
 }
 
-/** Header, then each column's bytes straight from its memory (no copy on the host). */
-function writeInput(stdin: Writable, job: PythonJob, n: number): void {
+/** The header: its length (8 bytes, little-endian), then its JSON. */
+function writeHeader(stdin: Writable, job: PythonJob, n: number): void {
   // The sandbox may die before reading everything (a syntax error, a limit): not an error here.
   stdin.on("error", () => {});
   const header = Buffer.from(JSON.stringify(pythonHeader({ n, columns: BAR_COLUMNS, params: job.params, code: job.code })));
@@ -134,11 +138,28 @@ function writeInput(stdin: Writable, job: PythonJob, n: number): void {
   length.writeBigUInt64LE(BigInt(header.length));
   stdin.write(length);
   stdin.write(header);
-  for (const name of BAR_COLUMNS) {
-    const column = job.bars[name];
-    stdin.write(Buffer.from(column.buffer, column.byteOffset, n * 8));
-  }
-  stdin.end();
+}
+
+/**
+ * Answers the runner's column requests: each byte read on fd 5 is a column's index in
+ * BAR_COLUMNS; the column's bytes go to stdin straight from its memory (no copy on the host).
+ * Each column is sent at most once and anything else is ignored, so code in the sandbox that
+ * writes to fd 5 itself gets at most the bars it already had access to. Once every column is
+ * out, stdin ends.
+ */
+function serveColumns(requests: Readable, stdin: Writable, bars: Bars, n: number): void {
+  const sent = new Set<number>();
+  requests.on("error", () => {});
+  requests.on("data", (chunk: Buffer) => {
+    for (const index of chunk) {
+      const name = BAR_COLUMNS[index];
+      if (name === undefined || sent.has(index) || stdin.destroyed) continue;
+      sent.add(index);
+      const column = bars[name];
+      stdin.write(Buffer.from(column.buffer, column.byteOffset, n * 8));
+      if (sent.size === BAR_COLUMNS.length) stdin.end();
+    }
+  });
 }
 
 function exitError(code: number | null, signal: NodeJS.Signals | null, limits: SandboxLimits, elapsedMs: number, tail: string): Error {

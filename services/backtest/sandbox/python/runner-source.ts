@@ -1,8 +1,9 @@
 /**
- * What runs inside the Python sandbox, as source: a one-line bootstrap given to `python -I -c`,
+ * What runs inside the Python sandbox, as source: a one-line bootstrap given to `python -I -S -c`,
  * which reads a length-prefixed JSON header from stdin and executes the runner it carries.
- * The runner reads the bar columns as raw little-endian float64 bytes (numpy.frombuffer
- * views when numpy is present, memoryviews otherwise), installs an audit hook that refuses
+ * The runner gets each bar column when the strategy first reads it (one byte with its index
+ * on fd 5; its raw little-endian float64 bytes then arrive on stdin) as a read-only
+ * numpy.frombuffer array when numpy is present, a memoryview otherwise. It installs an audit hook that refuses
  * processes, sockets, native code and file writes (a second fence inside bubblewrap, not the
  * boundary), runs the strategy and its whole bar loop, and writes the outcome and the targets
  * as raw float64 bytes to fd 3. Progress goes to fd 4 as "done\n" lines, about twenty per job.
@@ -14,18 +15,16 @@ export const PY_BOOTSTRAP =
   "exec(compile(h['runner'],'<runner>','exec'),{'__name__':'__qm_runner__','HEADER':h})";
 
 const RUNNER = String.raw`
-import sys, os, struct, json, math, time, types, traceback
+import sys, os, struct, json, math, time, types
 from array import array
 
 def _main(header):
     res = os.fdopen(3, "wb", buffering=0)
     prog = os.fdopen(4, "wb", buffering=0)
+    req = os.fdopen(5, "wb", buffering=0)
+    stdin = sys.stdin.buffer
     n = int(header["n"])
     names = header["columns"]
-    raw = sys.stdin.buffer.read(8 * n * len(names))
-    if len(raw) != 8 * n * len(names):
-        raise SystemExit("short input: %d bytes" % len(raw))
-    os.close(0)
     try:
         import numpy as np
     except ImportError:
@@ -49,17 +48,26 @@ def _main(header):
     exec(compile(HEADER["helpers"], "<quantmind>", "exec"), helpers.__dict__)
     sys.modules["quantmind"] = helpers
 
+    def load(k):
+        req.write(bytes((k,)))
+        raw = stdin.read(8 * n)
+        if len(raw) != 8 * n:
+            raise SystemExit("short input for column %s: %d bytes" % (names[k], len(raw)))
+        return np.frombuffer(raw, dtype="<f8") if np is not None else memoryview(raw).cast("d")
+
     class Bars:
-        """Columns as attributes (data.close) or items (data["close"]); len(data) is the bar count."""
+        """Columns as attributes (data.close) or items (data["close"]); len(data) is the bar count.
+        A column is fetched from the host the first time it is read (see the module comment)."""
         __slots__ = tuple(names) + ("_n",)
         def __init__(self):
-            for k, name in enumerate(names):
-                if np is not None:
-                    col = np.frombuffer(raw, dtype="<f8", count=n, offset=8 * n * k)
-                else:
-                    col = memoryview(raw)[8 * n * k: 8 * n * (k + 1)].cast("d")
-                object.__setattr__(self, name, col)
             object.__setattr__(self, "_n", n)
+        def __getattr__(self, name):
+            # Only called for a column slot not filled yet (or a name that is no column).
+            if name not in names:
+                raise AttributeError(name)
+            col = load(names.index(name))
+            object.__setattr__(self, name, col)
+            return col
         def __len__(self):
             return self._n
         def __getitem__(self, name):
@@ -67,6 +75,8 @@ def _main(header):
                 raise KeyError(name)
             return getattr(self, name)
         def __setattr__(self, name, value):
+            raise AttributeError("the bars are read-only")
+        def __delattr__(self, name):
             raise AttributeError("the bars are read-only")
 
     data = Bars()
@@ -95,6 +105,8 @@ def _main(header):
             raise PermissionError("%s is not allowed in the strategy sandbox" % what)
 
     def user_line(tb):
+        # Imported only when a strategy fails: it costs start-up time every job would pay.
+        import traceback
         line = None
         for frame in traceback.extract_tb(tb):
             if frame.filename == "strategy.py":

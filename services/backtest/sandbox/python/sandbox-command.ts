@@ -2,10 +2,11 @@
  * The command line that starts one Python job: [setpriv (drop to the sandbox uid when the
  * worker is root)] bwrap (fresh namespaces of every kind, no network, only the interpreter's
  * files, read-only, a read-only root, uid 65534, an empty environment) prlimit (CPU, address
- * space, processes, file size 0, open files, no core) python -I. A pure function of its
+ * space, processes, file size 0, open files, no core) python -I -S. A pure function of its
  * inputs, so the flags are tested as they are.
  */
 import type { SandboxLimits } from "../limits.js";
+import { MALLOC_TUNABLES } from "../malloc-tuning.js";
 import { PY_BOOTSTRAP } from "./runner-source.js";
 
 export interface PythonRuntime {
@@ -13,6 +14,11 @@ export interface PythonRuntime {
   executable: string;
   /** Directories outside /usr the interpreter needs (its prefix and base prefix), bound read-only. */
   prefixes: string[];
+  /**
+   * The interpreter's existing site-packages directories (numpy's home). Python runs with -S
+   * (no `site`: no .pth files executed at start-up) and the bootstrap puts these on sys.path.
+   */
+  sitePackages: string[];
   /** `/lib` and `/lib64` are symlinks into /usr (merged /usr): recreate them as symlinks. */
   mergedUsr: boolean;
 }
@@ -61,6 +67,8 @@ export function buildSandboxCommand(
   limits: SandboxLimits,
   dataBytes: number,
   options: SandboxCommandOptions,
+  /** The code given to `python -c` after sys.path is set (the probe passes its own). */
+  bootstrap: string = PY_BOOTSTRAP,
 ): { command: string; args: string[] } {
   const uid = String(options.sandboxUid);
   const prefixes = runtime.prefixes.filter((p) => p !== "/usr" && !p.startsWith("/usr/"));
@@ -100,6 +108,10 @@ export function buildSandboxCommand(
     "--setenv",
     "MKL_NUM_THREADS",
     "1",
+    // numpy's temporaries reuse freed heap instead of fresh mmaps (see malloc-tuning.ts).
+    "--setenv",
+    "GLIBC_TUNABLES",
+    MALLOC_TUNABLES,
     "--ro-bind",
     "/usr",
     "/usr",
@@ -123,9 +135,10 @@ export function buildSandboxCommand(
     "--",
     runtime.executable,
     "-I",
+    "-S",
     "-B",
     "-c",
-    PY_BOOTSTRAP,
+    `import sys;sys.path.extend(${JSON.stringify(runtime.sitePackages)});${bootstrap}`,
   ];
   if (options.mode !== "drop-then-userns") return { command: bwrap[0]!, args: bwrap.slice(1) };
   return { command: setpriv, args: [...dropTo, ...bwrap] };
