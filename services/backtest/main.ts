@@ -19,6 +19,8 @@ import { MemoryBacktestStore } from "./jobs/memory-store.js";
 import { createBacktestProcessor, type RunStrategy } from "./jobs/processor.js";
 import { RedisBacktestStore } from "./jobs/redis-store.js";
 import type { BacktestStore } from "./jobs/store.js";
+import { mt5BridgeFromEnv } from "./mq5/bridge-settings.js";
+import { createMq5Runner } from "./mq5/run-mq5.js";
 import { BullmqQueue } from "./queue/bullmq-queue.js";
 import { InProcessQueue } from "./queue/in-process-queue.js";
 import type { JobQueue, Workers } from "./queue/job-queue.js";
@@ -54,8 +56,11 @@ export function createBacktestRuntime(env: BacktestEnv, logger: Logger, datasets
         lockDurationMs: env.BACKTEST_LOCK_DURATION_MS,
       })
     : new InProcessQueue({ attempts: env.BACKTEST_ATTEMPTS });
-  const service = new BacktestService({ store, queue, datasets });
+  const bridge = mt5BridgeFromEnv(env);
+  const mq5 = bridge && createMq5Runner(bridge, { timeoutMs: env.BACKTEST_TIME_LIMIT_MS });
+  const service = new BacktestService({ store, queue, datasets, ...(mq5 && { mq5 }) });
   const processor = createBacktestProcessor({
+    ...(mq5 && { mq5 }),
     datasets,
     runStrategy: overrides.runStrategy ?? ((run) => runStrategy(run)),
     runEngine,

@@ -12,7 +12,7 @@ import { DEFAULT_MAX_GRID_POINTS } from "./deps.js";
 /** The datasets shipped in the repository. */
 export const BUNDLED_DATA_DIR = path.join(PACKAGE_ROOT, "data", "backtest");
 
-export const BACKTEST_SECRETS = ["REDIS_PASSWORD", "MCP_API_KEY"] as const;
+export const BACKTEST_SECRETS = ["REDIS_PASSWORD", "MCP_API_KEY", "BACKTEST_MT5_TOKEN"] as const;
 
 export const BacktestEnvSchema = z.object({
   /** Where the generated API key lives; default `.quantmind`. */
@@ -37,6 +37,17 @@ export const BacktestEnvSchema = z.object({
   /** Redis queue: how often workers look for jobs of a dead worker, and how long a job lock lasts; default 30 s each. */
   BACKTEST_STALLED_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   BACKTEST_LOCK_DURATION_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  // The MT5 bridge (services/mt5-bridge) whose Strategy Tester runs `mq5` strategies; the same
+  // four settings as an mt5_socket broker entry. All unset: mq5 jobs are refused (MQ5_UNAVAILABLE).
+  BACKTEST_MT5_HOST: z.string().min(1).optional().describe("MT5 bridge host for `mq5` strategies (its Strategy Tester); unset: `mq5` is refused with MQ5_UNAVAILABLE"),
+  BACKTEST_MT5_PORT: z.coerce.number().int().min(1).max(65_535).default(5555).describe("MT5 bridge port"),
+  BACKTEST_MT5_TOKEN: z.string().min(32, "the bridge token is too short (at least 32 characters)").optional().describe("MT5 bridge shared token (HMAC key of every request)"),
+  BACKTEST_MT5_FINGERPRINT: z
+    .string()
+    .transform((value) => value.replaceAll(":", "").toLowerCase())
+    .pipe(z.string().regex(/^[0-9a-f]{64}$/, "expected 64 hex digits (the SHA-256 of the bridge's certificate)"))
+    .optional()
+    .describe("SHA-256 fingerprint of the MT5 bridge's certificate (pinned; colons allowed)"),
   MCP_HOST: envField.host(),
   MCP_PORT: envField.port(8002).describe("HTTP port; 0 picks a free one"),
   MCP_API_KEY: envField.mcpApiKey(),

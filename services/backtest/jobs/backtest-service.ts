@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { equityChartPng } from "../charts/equity-chart.js";
 import { BacktestConfigSchema, type BacktestConfig } from "../config.js";
+import type { Mq5Runner } from "../mq5/run-mq5.js";
 import type { JobQueue } from "../queue/job-queue.js";
 import { cacheKey } from "./cache-key.js";
 import type { DatasetCatalog } from "./datasets.js";
@@ -24,6 +25,8 @@ export interface BacktestServiceDeps {
   store: BacktestStore;
   queue: JobQueue;
   datasets: DatasetCatalog;
+  /** The MT5 bridge's Strategy Tester for mq5 jobs; unset: they are refused with MQ5_UNAVAILABLE. */
+  mq5?: Mq5Runner;
   now?: () => number;
 }
 
@@ -32,8 +35,10 @@ export class BacktestService {
   readonly queue: JobQueue;
   readonly datasets: DatasetCatalog;
   private readonly now: () => number;
+  private readonly mq5: Mq5Runner | undefined;
 
   constructor(deps: BacktestServiceDeps) {
+    this.mq5 = deps.mq5;
     this.store = deps.store;
     this.queue = deps.queue;
     this.datasets = deps.datasets;
@@ -41,9 +46,17 @@ export class BacktestService {
   }
 
   async submit(request: BacktestRequest): Promise<SubmitResult> {
-    if (request.language === "mq5") throw new Mq5UnavailableError();
+    if (request.language === "mq5" && this.mq5 === undefined) throw new Mq5UnavailableError();
     const config = parseConfig(request.config);
-    const key = cacheKey(request.code, request.language, config, await this.datasets.fingerprint(request.dataset, config));
+    let data: string;
+    if (request.language === "mq5") {
+      this.mq5!.check(request.code, request.dataset, config);
+      // An mq5 job's bars are the MT5 terminal's history: the bridge stands for the data.
+      data = this.mq5!.fingerprint;
+    } else {
+      data = await this.datasets.fingerprint(request.dataset, config);
+    }
+    const key = cacheKey(request.code, request.language, config, data);
     const hit = await this.store.cached(key);
     if (hit !== undefined && (await this.store.get(hit))?.status === "completed") return { id: hit, status: "completed", cached: true };
     const id = randomUUID();

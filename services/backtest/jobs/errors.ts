@@ -1,5 +1,6 @@
 /** Errors of the backtest job service (tools, queue, store); codes are stable and appear first in a failed tool's text. */
 import { QuantMindError } from "../../shared/errors.js";
+import { MQ5_SETUP } from "../mq5/bridge-settings.js";
 
 /** No backtest with this id. */
 export class BacktestNotFoundError extends QuantMindError {
@@ -44,16 +45,15 @@ export class InvalidRequestError extends QuantMindError {
 }
 
 /**
- * MQ5 strategies run in the MetaTrader 5 Strategy Tester behind the MT5 bridge; this service has
- * no bridge client for the tester yet, so an MQ5 job is refused at submission rather than queued
- * to fail later.
+ * MQ5 strategies run in the MetaTrader 5 Strategy Tester behind the MT5 bridge (mq5/run-mq5.ts);
+ * without a bridge configured an MQ5 job is refused at submission rather than queued to fail later.
  */
 export class Mq5UnavailableError extends QuantMindError {
   constructor() {
     super(
       "MQ5_UNAVAILABLE",
-      "MQ5 strategies need the MetaTrader 5 Strategy Tester behind the mt5-bridge (Windows VPS target), which this backtest " +
-        "service is not connected to; submit the strategy in javascript, typescript or python, or run it in the MT5 terminal",
+      "MQ5 strategies run in the MetaTrader 5 Strategy Tester behind the MT5 bridge, and this backtest service has no bridge " +
+        `configured: ${MQ5_SETUP}; or submit the strategy in javascript, typescript or python`,
     );
   }
 }

@@ -7,6 +7,7 @@
 import type { BacktestConfig } from "../config.js";
 import type { Bars } from "../engine/bars.js";
 import type { EngineOptions, EngineResult } from "../engine/types.js";
+import type { Mq5Runner } from "../mq5/run-mq5.js";
 import type { SandboxLimitsInput } from "../sandbox/limits.js";
 import type { StrategyRequest } from "../sandbox/run-strategy.js";
 import { parseConfig } from "./backtest-service.js";
@@ -25,6 +26,8 @@ export interface ProcessorDeps {
   runEngine: RunEngine;
   /** Sandbox limits of every job (the time limit is the job's own). */
   limits?: SandboxLimitsInput;
+  /** The MT5 bridge's Strategy Tester for mq5 jobs; unset: MQ5_UNAVAILABLE. */
+  mq5?: Mq5Runner;
 }
 
 /** Shares of the progress bar: data, strategy, engine, picture. */
@@ -32,7 +35,12 @@ const STAGES = { data: 0.05, strategy: 0.85, engine: 0.95 } as const;
 
 export function createBacktestProcessor(deps: ProcessorDeps): BacktestProcessor {
   return async (request, { signal, onProgress }): Promise<BacktestOutcome> => {
-    if (request.language === "mq5") throw new Mq5UnavailableError();
+    if (request.language === "mq5") {
+      if (deps.mq5 === undefined) throw new Mq5UnavailableError();
+      const outcome = await deps.mq5.run(request.code, request.dataset, parseConfig(request.config), signal);
+      onProgress(1);
+      return outcome;
+    }
     const language = request.language;
     const config = parseConfig(request.config);
     const { bars } = await deps.datasets.load(request.dataset, config);

@@ -22,7 +22,22 @@ import {
 export interface RpcErrorObject {
   code: number;
   message: string;
-  data?: { retcode?: number | null; last_error?: [number, string] | null; comment?: string; reason?: string } | null;
+  data?: { retcode?: number | null; last_error?: [number, string] | null; comment?: string; reason?: string; stage?: string; log?: string } | null;
+}
+
+/**
+ * A Strategy Tester failure (`-32012`, the tester_run method): the stage that failed
+ * (`compile`, `run` or `report`) and the compiler's or terminal's log, for the backtest service
+ * to tell a compile error (with its line) from a tester that timed out or wrote no report.
+ */
+export class TesterFailureError extends BrokerFailureError {
+  constructor(
+    message: string,
+    readonly stage: string,
+    readonly log: string,
+  ) {
+    super(message);
+  }
 }
 
 /** MT5 trade retcodes that mean "no such order or position". */
@@ -47,6 +62,8 @@ export function rpcError(method: string, params: Record<string, unknown>, error:
       return error.data?.reason === "timeout"
         ? new BrokerTimeoutError(`${text} (the terminal may still complete it: ask findOrderByClientId)`)
         : new BrokerUnavailableError(`${text} (the MT5 terminal is not connected)`);
+    case -32012:
+      return new TesterFailureError(text, String(error.data?.stage ?? "run"), String(error.data?.log ?? ""));
     case -32700:
     case -32600:
     case -32601:
