@@ -6,6 +6,7 @@
  * paths it must write to (tmpfs).
  */
 import type * as docker from "@pulumi/docker";
+import { userNamespaceSeccompOption } from "./seccomp.js";
 
 /** The image's service user (see the Dockerfile); never root. */
 export const SERVICE_USER = "10001:10001";
@@ -31,9 +32,14 @@ export interface ContainerHardening extends ContainerLimits {
   /** Capabilities dropped: all of them. */
   dropCapabilities: readonly ["ALL"];
   noNewPrivileges: true;
+  /**
+   * The process may create user namespaces (a sandbox inside: bubblewrap), under the seccomp
+   * profile of infra/seccomp.ts instead of Docker's default, which refuses them. Default false.
+   */
+  userNamespaces: boolean;
 }
 
-export function containerHardening(options: ContainerLimits & { user?: string; tmpfsPaths: readonly string[] }): ContainerHardening {
+export function containerHardening(options: ContainerLimits & { user?: string; tmpfsPaths: readonly string[]; userNamespaces?: boolean }): ContainerHardening {
   return {
     user: options.user ?? SERVICE_USER,
     readOnlyRootFilesystem: true,
@@ -43,16 +49,22 @@ export function containerHardening(options: ContainerLimits & { user?: string; t
     memoryMb: options.memoryMb,
     cpus: options.cpus,
     pidsLimit: options.pidsLimit,
+    userNamespaces: options.userNamespaces ?? false,
   };
 }
 
-/** The `docker run` / `docker create` flags for a hardening definition. */
-export function dockerRunHardeningFlags(h: ContainerHardening): string[] {
+/**
+ * The `docker run` / `docker create` flags for a hardening definition. The CLI reads a seccomp
+ * profile from a file: with `userNamespaces`, pass where infra/seccomp.ts's profile is written.
+ */
+export function dockerRunHardeningFlags(h: ContainerHardening, files: { seccompProfile?: string } = {}): string[] {
+  if (h.userNamespaces && files.seccompProfile === undefined) throw new Error("userNamespaces needs the seccomp profile's file (infra/seccomp.ts)");
   return [
     "--read-only",
     "--user", h.user,
     ...h.dropCapabilities.flatMap((cap) => ["--cap-drop", cap]),
     "--security-opt", "no-new-privileges:true",
+    ...(h.userNamespaces ? ["--security-opt", `seccomp=${files.seccompProfile}`] : []),
     "--pids-limit", String(h.pidsLimit),
     "--memory", `${h.memoryMb}m`,
     "--memory-swap", `${h.memoryMb}m`,
@@ -73,7 +85,7 @@ export function dockerContainerHardening(h: ContainerHardening): Pick<
     readOnly: h.readOnlyRootFilesystem,
     user: h.user,
     capabilities: { drops: [...h.dropCapabilities] },
-    securityOpts: ["no-new-privileges:true"],
+    securityOpts: ["no-new-privileges:true", ...(h.userNamespaces ? [userNamespaceSeccompOption()] : [])],
     tmpfs: Object.fromEntries(h.tmpfsPaths.map((p) => [p, TMPFS_OPTIONS])),
     memory: h.memoryMb,
     memorySwap: h.memoryMb,

@@ -66,6 +66,8 @@ export const backtestWorkerDeploy = defineService<BacktestVariable>({
     // prlimit and python3 (a few processes each), isolated-vm a few threads per isolate.
     limits: { memoryMb: 2048, cpus: 2, pidsLimit: 256 },
     backends: ["redis"],
+    // bubblewrap gives each Python job its own user, network, mount and pid namespaces.
+    userNamespaces: true,
     stateless: true,
     // One task holds two jobs; more than four waiting per task adds tasks, up to ten.
     scaling: { signal: "queue-depth", backlogPerTask: 4, minTasks: 1, maxTasks: 10 },

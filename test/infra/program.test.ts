@@ -37,9 +37,10 @@ describe("infra/index.ts per stack", () => {
     expect(program.target).toBe("local");
     expect(await isSecretOutput(program.mcpClientConfig)).toBe(true);
     const servers = serversByClient(await valueOf(program.mcpClientConfig));
-    for (const client of Object.values(servers)) expect(Object.keys(client)).toEqual(["quantmind-kb", "quantmind-qc"]);
+    for (const client of Object.values(servers)) expect(Object.keys(client)).toEqual(["quantmind-kb", "quantmind-qc", "quantmind-backtest"]);
     expect(servers["cursor"]!["quantmind-kb"]!.url).toBe("http://127.0.0.1:8000/mcp");
     expect(servers["vscode"]!["quantmind-qc"]!.url).toBe("http://127.0.0.1:8001/mcp");
+    expect(servers["cursor"]!["quantmind-backtest"]!.url).toBe("http://127.0.0.1:8002/mcp");
   });
 
   it("testnet: tunnelled endpoints and the SSH tunnel command", async () => {

@@ -45,6 +45,8 @@ describe("vps target (testnet)", () => {
     }
     expect(run.ofType("aws:ec2/eip:Eip")).toHaveLength(2);
     expect(runningContainers(run).map((r) => r.inputs["name"]).sort()).toEqual([
+      "qm-testnet-backtest-mcp",
+      "qm-testnet-backtest-worker",
       "qm-testnet-backup",
       "qm-testnet-kb-indexer",
       "qm-testnet-kb-mcp",
@@ -111,7 +113,7 @@ describe("vps target (testnet)", () => {
   it("exports the hosts, the bridge, a tunnel command and a secret client config for the tunnelled endpoint", async () => {
     expect(await valueOf(deployed.endpoints["linuxHost"]!)).toBe("203.0.113.10");
     expect(await valueOf(deployed.endpoints["mt5Bridge"]!)).toBe("10.30.1.10:5555");
-    expect(await valueOf(deployed.accessNotes!)).toContain("ssh -N -L 8000:127.0.0.1:8000 -L 8001:127.0.0.1:8001 admin@203.0.113.10");
+    expect(await valueOf(deployed.accessNotes!)).toContain("ssh -N -L 8000:127.0.0.1:8000 -L 8001:127.0.0.1:8001 -L 8002:127.0.0.1:8002 admin@203.0.113.10");
     expect(await isSecretOutput(clientConfig)).toBe(true);
     const parsed = JSON.parse(await valueOf(clientConfig)) as { cursor: { mcpServers: Record<string, { url: string }> } };
     expect(parsed.cursor.mcpServers["quantmind-kb"]!.url).toBe("http://127.0.0.1:8000/mcp");

@@ -19,7 +19,7 @@ export type ContainerService = Runtime & { name: string };
 
 /** The hardening the Docker targets give a catalogue service. */
 export function serviceHardening(service: ContainerService): ContainerHardening {
-  return containerHardening({ ...service.limits, tmpfsPaths: service.tmpfsPaths });
+  return containerHardening({ ...service.limits, tmpfsPaths: service.tmpfsPaths, userNamespaces: service.userNamespaces ?? false });
 }
 
 function shellWord(word: string): string {
@@ -73,6 +73,8 @@ export interface ServiceSpec {
   port?: number;
   /** Further `-v` specifications (data volumes, read-only article mounts). */
   mounts?: string[];
+  /** The file holding infra/seccomp.ts's profile, for a service with `userNamespaces`. */
+  seccompProfile?: string;
 }
 
 export function serviceCreateArgs(spec: ServiceSpec): string[] {
@@ -92,7 +94,7 @@ export function serviceCreateArgs(spec: ServiceSpec): string[] {
   return [
     "create", "--name", spec.name, ...runLabels(spec.run),
     "--network", "host",
-    ...dockerRunHardeningFlags(serviceHardening(service)),
+    ...dockerRunHardeningFlags(serviceHardening(service), { seccompProfile: spec.seccompProfile }),
     ...(spec.secretsVolume !== undefined ? ["-v", `${spec.secretsVolume}:${SECRETS_DIR}:ro`] : []),
     ...(spec.mounts ?? []).flatMap((mount) => ["-v", mount]),
     ...Object.entries(env).flatMap(([name, value]) => (value === undefined ? [] : ["-e", `${name}=${value}`])),
