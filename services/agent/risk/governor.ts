@@ -5,6 +5,7 @@
  */
 import { roundDownToStep } from "../quantity.js";
 import { CircuitBreaker } from "./circuit-breaker.js";
+import { OrderWindow } from "./order-window.js";
 import { resolveLimits, type Limits, type RiskConfig } from "./limits.js";
 import { VolatilityTracker, volatilityScale } from "./volatility.js";
 
@@ -44,7 +45,7 @@ export type RiskDecision =
 const MINUTE_MS = 60_000;
 
 export class RiskGovernor {
-  private readonly orderTimes = new Map<string, number[]>();
+  private readonly orderTimes = new Map<string, OrderWindow>();
   private readonly breakers = new Map<string, CircuitBreaker>();
   /** Per broker, the UTC day its daily loss limit was reached. */
   private readonly lossHitOn = new Map<string, string>();
@@ -103,10 +104,12 @@ export class RiskGovernor {
     }
 
     const rateKey = `${intent.broker}\u0000${intent.symbol}`;
-    const recent = (this.orderTimes.get(rateKey) ?? []).filter((at) => now - at < MINUTE_MS);
-    if (limits.max_orders_per_minute !== undefined && recent.length >= limits.max_orders_per_minute) {
-      const excess = recent.length + 1 - limits.max_orders_per_minute;
-      return refuse("max_orders_per_minute", `${recent.length} orders in the last minute, the limit is ${limits.max_orders_per_minute} (over by ${excess})`, excess);
+    let window = this.orderTimes.get(rateKey);
+    if (window === undefined) this.orderTimes.set(rateKey, (window = new OrderWindow(MINUTE_MS)));
+    const recent = window.count(now);
+    if (limits.max_orders_per_minute !== undefined && recent >= limits.max_orders_per_minute) {
+      const excess = recent + 1 - limits.max_orders_per_minute;
+      return refuse("max_orders_per_minute", `${recent} orders in the last minute, the limit is ${limits.max_orders_per_minute} (over by ${excess})`, excess);
     }
 
     // Last, so a refusal above never spends the half-open breaker's one probe.
@@ -117,8 +120,7 @@ export class RiskGovernor {
       return refuse("circuit_breaker", `broker ${intent.broker} failed repeatedly: orders paused for ${waitMs} ms more`, waitMs);
     }
 
-    recent.push(now);
-    this.orderTimes.set(rateKey, recent);
+    window.add(now);
     return { allowed: true, quantity, scale, exit };
   }
 
