@@ -56,6 +56,17 @@ export interface DeployContext {
   backup: BackupSettings;
   /** aws only: the stack's object store (S3) a runtime with `objectStore` writes to. */
   objectStore?: { bucket: string; region: string; prefix: string };
+  /** vps only: the MT5 bridge on the Windows host, as the Docker host's containers reach it. */
+  mt5Bridge?: Mt5BridgeEndpoint;
+}
+
+/** The MT5 bridge (JSON-RPC over TLS) a target runs beside its services. */
+export interface Mt5BridgeEndpoint {
+  /** The Windows host's private address. */
+  host: string;
+  port: number;
+  /** SHA-256 of the bridge's certificate (`AA:BB:...`), which clients pin. */
+  fingerprint: string;
 }
 
 /** Reached by MCP clients at `/mcp` with an API key: listed in the endpoint and client-config outputs. */
@@ -183,12 +194,6 @@ export interface Runtime<E extends string = string> {
   scaling?: ScalingSignal;
   /** aws: write access to the stack's object store under its prefix, and `context.objectStore` set. */
   objectStore?: boolean;
-  /**
-   * Docker targets: its sandbox creates user namespaces (bubblewrap), so it runs under the seccomp
-   * profile of infra/seccomp.ts, which allows them, instead of Docker's default. Fargate has no
-   * such setting: there the sandbox finds them refused and says so. Default false.
-   */
-  userNamespaces?: boolean;
   /**
    * aws, scheduled runtimes: the component that created this runtime's resources before it had a
    * descriptor (its type, and its name without the stack prefix). The resources keep their state

@@ -46,6 +46,7 @@ export const STACK_SECRETS = {
   qdrantApiKey: { targets: ALL_TARGETS, always: true, description: "Qdrant API key", generated: GENERATED_KEY, source: RANDOM_KEY },
   redisPassword: { targets: ALL_TARGETS, always: true, description: "Redis password (ElastiCache auth token on aws)", generated: GENERATED_KEY, source: RANDOM_KEY },
   kbMcpApiKey: { targets: ALL_TARGETS, description: "API key MCP clients send to kb-mcp", generated: GENERATED_KEY, source: RANDOM_KEY },
+  agentMcpApiKey: { targets: ALL_TARGETS, description: "API key MCP and metrics clients send to strategy-agent (/mcp, /metrics)", generated: GENERATED_KEY, source: RANDOM_KEY },
   backtestMcpApiKey: { targets: ALL_TARGETS, description: "API key MCP clients send to backtest-mcp", generated: GENERATED_KEY, source: RANDOM_KEY },
   vpsSshPrivateKey: { targets: ["vps"], always: true, description: "private SSH key for the VPS hosts", source: "cat ~/.ssh/quantmind_ed25519" },
   // QuantConnect MCP (the qc-mcp container on local and vps, the Lambda on aws). The token is read

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { QDRANT_HTTP_PORT, REDIS_PORT } from "../backends.js";
 import { SERVICE_CATALOGUE } from "../catalogue.js";
 import { backupSettings } from "../container-conventions.js";
-import { mcpOf, type AnyServiceDescriptor, type DeployContext } from "../descriptor.js";
+import { mcpOf, type AnyServiceDescriptor, type DeployContext, type Mt5BridgeEndpoint } from "../descriptor.js";
 import { deploymentsFor, type Deployment } from "../deployments.js";
 import type { DeployedTarget, McpEndpoint } from "./target.js";
 import type { DockerHost } from "../components/docker/docker-host.js";
@@ -30,6 +30,8 @@ export interface DockerStackArgs {
   hostPorts?: Record<string, number>;
   /** The services to deploy; default the catalogue. */
   catalogue?: readonly AnyServiceDescriptor[];
+  /** vps: the MT5 bridge on the Windows host, for the runtimes whose env reads `context.mt5Bridge`. */
+  mt5Bridge?: pulumi.Output<Mt5BridgeEndpoint>;
 }
 
 export interface DockerStack {
@@ -56,7 +58,7 @@ export function deployDockerStack(args: DockerStackArgs, parent?: pulumi.Resourc
   const redis = new DockerRedis("redis", { namePrefix, networkName: network.name, seederImage: image.ref, password: args.secrets.redisPassword, host }, { parent });
   const qdrant = new DockerQdrant("qdrant", { namePrefix, networkName: network.name, seederImage: image.ref, apiKey: args.secrets.qdrantApiKey, host }, { parent });
 
-  const context: DeployContext = {
+  const baseContext: DeployContext = {
     target: args.config.target,
     qdrantUrl: `http://qdrant:${QDRANT_HTTP_PORT}`,
     redisUrl: `redis://redis:${REDIS_PORT}`,
@@ -64,6 +66,7 @@ export function deployDockerStack(args: DockerStackArgs, parent?: pulumi.Resourc
     kbCollection: args.config.kbCollection,
     backup: backupSettings(args.config),
   };
+  const context: pulumi.Input<DeployContext> = args.mt5Bridge ? args.mt5Bridge.apply((mt5Bridge) => ({ ...baseContext, mt5Bridge })) : baseContext;
   const backends = { qdrant: qdrant.ready, redis: redis.ready };
   const services = new Map<string, DockerService>();
   for (const deployment of deployments) {

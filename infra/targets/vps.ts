@@ -101,6 +101,7 @@ export function createVpsTarget(config: VpsStackConfig, secrets: StackSecrets, o
     config,
     secrets,
     catalogue,
+    mt5Bridge: pulumi.all([windows.privateAddress, bridge.fingerprint]).apply(([host, fingerprint]) => ({ host, port: config.mt5BridgePort, fingerprint })),
   });
 
   const { endpoints, mcpEndpoints } = dockerEndpoints(stack, secrets);

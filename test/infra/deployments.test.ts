@@ -37,8 +37,8 @@ describe("deploymentsFor", () => {
       }
     }
     const kinds = (target: TargetName) => Object.fromEntries(deploymentsFor(target, SERVICE_CATALOGUE).map((d) => [d.name, d.runtime.shape.kind]));
-    expect(kinds("local")).toEqual({ "kb-indexer": "job", "kb-mcp": "mcp", "qc-mcp": "mcp", backup: "daemon" });
-    expect(kinds("aws")).toEqual({ "kb-indexer": "job", "kb-mcp": "mcp", "qc-mcp": "lambda", backup: "scheduled" });
+    expect(kinds("local")).toEqual({ "kb-indexer": "job", "kb-mcp": "mcp", "qc-mcp": "mcp", "backtest-mcp": "mcp", "backtest-worker": "queue-worker", backup: "daemon", "strategy-agent": "daemon" });
+    expect(kinds("aws")).toEqual({ "kb-indexer": "job", "kb-mcp": "mcp", "qc-mcp": "lambda", "backtest-mcp": "mcp", "backtest-worker": "queue-worker", backup: "scheduled", "strategy-agent": "daemon" });
   });
 
   it("leaves out a service on targets it does not list", () => {

@@ -39,8 +39,18 @@ describe("local target (dev)", () => {
     const image = run.ofType("docker:index/image:Image");
     expect(image).toHaveLength(1);
     expect(image[0]!.inputs["build"]).toMatchObject({ builderVersion: "BuilderV1", platform: "linux/amd64" });
-    expect(runningContainers(run).map((r) => r.inputs["name"]).sort()).toEqual(["qm-dev-backtest-mcp", "qm-dev-backtest-worker", "qm-dev-backup", "qm-dev-kb-indexer", "qm-dev-kb-mcp", "qm-dev-qc-mcp", "qm-dev-qdrant", "qm-dev-redis"]);
-    expect(run.ofType(CONTAINER).filter((r) => String(r.inputs["name"]).endsWith("-secrets-seeder"))).toHaveLength(8);
+    expect(runningContainers(run).map((r) => r.inputs["name"]).sort()).toEqual([
+      "qm-dev-backtest-mcp",
+      "qm-dev-backtest-worker",
+      "qm-dev-backup",
+      "qm-dev-kb-indexer",
+      "qm-dev-kb-mcp",
+      "qm-dev-qc-mcp",
+      "qm-dev-qdrant",
+      "qm-dev-redis",
+      "qm-dev-strategy-agent",
+    ]);
+    expect(run.ofType(CONTAINER).filter((r) => String(r.inputs["name"]).endsWith("-secrets-seeder"))).toHaveLength(9);
     expect(run.ofType("docker:index/volume:Volume").map((r) => r.inputs["name"]).sort()).toEqual([
       "qm-dev-backtest-mcp-secrets",
       "qm-dev-backtest-worker-secrets",
@@ -54,6 +64,7 @@ describe("local target (dev)", () => {
       "qm-dev-qdrant-storage",
       "qm-dev-redis-data",
       "qm-dev-redis-secrets",
+      "qm-dev-strategy-agent-secrets",
     ]);
   });
 

@@ -4,10 +4,10 @@
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { installPulumiMocks, isSecretOutput, isSecretWrapper, plainTextLeaks, settled, valueOf, type PulumiMockRun } from "../helpers/pulumi-mocks.js";
+import { installPulumiMocks, isSecretOutput, isSecretWrapper, plainTextLeaks, reveal, settled, valueOf, type PulumiMockRun } from "../helpers/pulumi-mocks.js";
 import { operatorStackConfig, TEST_SSH_PRIVATE_KEY } from "../helpers/stack-files.js";
 import { makeTempDir } from "../helpers/temp-dir.js";
-import { expectHardenedContainers, runningContainers, startCommandOf } from "./docker-assertions.js";
+import { expectHardenedContainers, runningContainers, startCommandOf, uploadedSecret } from "./docker-assertions.js";
 
 const { config, secretKeys } = operatorStackConfig("testnet");
 let removeTempDir: () => Promise<void>;
@@ -53,6 +53,7 @@ describe("vps target (testnet)", () => {
       "qm-testnet-qc-mcp",
       "qm-testnet-qdrant",
       "qm-testnet-redis",
+      "qm-testnet-strategy-agent",
     ]);
     expect(run.named("docker:index/network:Network", "network").inputs["ipamConfigs"]).toEqual([{ subnet: "172.29.10.0/24" }]);
   });
@@ -110,10 +111,29 @@ describe("vps target (testnet)", () => {
     expect(plainTextLeaks(run.resources, secretKeys.map((key) => config[key]!))).toEqual([]);
   });
 
+  it("points the strategy agent, and only it, at the bridge: private address, port, pinned certificate, token as a file", async () => {
+    const envOf = (name: string) => reveal(run.ofType("docker:index/container:Container").find((r) => r.inputs["name"] === name)!.inputs["envs"]) as string[];
+    const fingerprint = await valueOf(deployed.endpoints["mt5BridgeFingerprint"]!);
+    expect(fingerprint).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+    expect(envOf("qm-testnet-strategy-agent")).toEqual(
+      expect.arrayContaining([
+        "MT5_BRIDGE_ENABLED=true",
+        "MT5_BRIDGE_HOST=10.30.1.10",
+        "MT5_BRIDGE_PORT=5555",
+        `MT5_BRIDGE_CERT_SHA256=${fingerprint}`,
+        "MT5_BRIDGE_TOKEN_FILE=/run/secrets/MT5_BRIDGE_TOKEN",
+        "REDIS_PASSWORD_FILE=/run/secrets/REDIS_PASSWORD",
+        "AGENT_ID=strategy-agent",
+      ]),
+    );
+    expect(uploadedSecret(run, "qm-testnet-strategy-agent", "/run/secrets/MT5_BRIDGE_TOKEN")).toBe(config["quantmind:mt5BridgeToken"]);
+    for (const name of ["qm-testnet-kb-mcp", "qm-testnet-backtest-worker", "qm-testnet-backup"]) expect(envOf(name).filter((e) => e.startsWith("MT5_BRIDGE"))).toEqual([]);
+  });
+
   it("exports the hosts, the bridge, a tunnel command and a secret client config for the tunnelled endpoint", async () => {
     expect(await valueOf(deployed.endpoints["linuxHost"]!)).toBe("203.0.113.10");
     expect(await valueOf(deployed.endpoints["mt5Bridge"]!)).toBe("10.30.1.10:5555");
-    expect(await valueOf(deployed.accessNotes!)).toContain("ssh -N -L 8000:127.0.0.1:8000 -L 8001:127.0.0.1:8001 -L 8002:127.0.0.1:8002 admin@203.0.113.10");
+    expect(await valueOf(deployed.accessNotes!)).toContain("ssh -N -L 8000:127.0.0.1:8000 -L 8001:127.0.0.1:8001 -L 8002:127.0.0.1:8002 -L 8080:127.0.0.1:8080 admin@203.0.113.10");
     expect(await isSecretOutput(clientConfig)).toBe(true);
     const parsed = JSON.parse(await valueOf(clientConfig)) as { cursor: { mcpServers: Record<string, { url: string }> } };
     expect(parsed.cursor.mcpServers["quantmind-kb"]!.url).toBe("http://127.0.0.1:8000/mcp");

@@ -27,7 +27,7 @@ export interface HardenedContainerArgs {
   command: readonly string[];
   hardening: ContainerHardening;
   /** Non-secret environment. */
-  env?: Record<string, pulumi.Input<string>>;
+  env?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** Files under /run/secrets: file name -> content (secret outputs). */
   secretFiles?: Record<string, pulumi.Input<string>>;
   /** Named volumes: role (volume name suffix) -> mount path. */
@@ -77,7 +77,7 @@ export function createHardenedContainer(name: string, args: HardenedContainerArg
       name: args.containerName,
       image: args.image,
       command: [...args.command],
-      envs: Object.entries(args.env ?? {}).map(([key, value]) => pulumi.interpolate`${key}=${value}`),
+      envs: pulumi.output(args.env ?? {}).apply((env) => Object.entries(env).map(([key, value]) => `${key}=${value}`)),
       volumes: volumeMounts,
       networksAdvanced: [{ name: args.networkName, aliases: args.aliases }],
       ports: args.publish ? [{ internal: args.publish.containerPort, external: args.publish.hostPort, ip: PUBLISH_ADDRESS }] : [],

@@ -18,7 +18,8 @@ export interface DockerServiceArgs {
   /** Container name prefix, e.g. `qm-dev`. */
   namePrefix: string;
   image: pulumi.Input<string>;
-  context: DeployContext;
+  /** The values the runtime's `env` reads (vps: the bridge's address is only known once its host exists). */
+  context: pulumi.Input<DeployContext>;
   /** Every service secret of the stack; the service receives only those its runtime names. */
   secrets: Record<ServiceSecretKey, pulumi.Input<string>>;
   networkName: pulumi.Input<string>;
@@ -52,11 +53,11 @@ export class DockerService extends pulumi.ComponentResource {
         image: args.image,
         seederImage: args.image,
         command: runtime.command,
-        hardening: containerHardening({ ...runtime.limits, tmpfsPaths: runtime.tmpfsPaths, userNamespaces: runtime.userNamespaces ?? false }),
-        env: {
-          ...resolveEnv(runtime, args.context),
+        hardening: containerHardening({ ...runtime.limits, tmpfsPaths: runtime.tmpfsPaths }),
+        env: pulumi.output(args.context).apply((context) => ({
+          ...resolveEnv(runtime, context),
           ...Object.fromEntries(secrets.map(([variable]) => [`${variable}_FILE`, secretFilePath(variable)])),
-        },
+        })),
         secretFiles: Object.fromEntries(secrets.map(([variable, key]) => [variable, args.secrets[key]])),
         networkName: args.networkName,
         volumes: Object.fromEntries(volumes.filter((v) => v.owner === "own").map((v) => [v.role, v.path])),

@@ -17,6 +17,7 @@ export const TEST_SECRETS = {
   redisPassword: "redis-test-token-3b5d7f9a1c2e4a6b",
   kbMcpApiKey: "kb-mcp-test-key-9e8d7c6b5a4f3e2d",
   backtestMcpApiKey: "backtest-mcp-test-key-2a4c6e8f0b1d3f5a",
+  agentMcpApiKey: "agent-mcp-test-key-6d8f0a2c4e6b8d0f",
   qcUserId: "31337001",
   qcApiToken: "qc-test-token-0a1b2c3d4e5f6a7b",
   qcMcpApiKey: "qc-mcp-test-key-5f4e3d2c1b0a9f8e",
