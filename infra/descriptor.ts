@@ -195,6 +195,12 @@ export interface Runtime<E extends string = string> {
   /** aws: write access to the stack's object store under its prefix, and `context.objectStore` set. */
   objectStore?: boolean;
   /**
+   * Docker targets: its sandbox creates user namespaces (bubblewrap), so it runs under the seccomp
+   * profile of infra/seccomp.ts, which allows them, instead of Docker's default. Fargate has no
+   * such setting: there the sandbox finds them refused and says so. Default false.
+   */
+  userNamespaces?: boolean;
+  /**
    * aws, scheduled runtimes: the component that created this runtime's resources before it had a
    * descriptor (its type, and its name without the stack prefix). The resources keep their state
    * through Pulumi aliases; without them `pulumi up` would create them anew under the new parent

@@ -53,7 +53,7 @@ export class DockerService extends pulumi.ComponentResource {
         image: args.image,
         seederImage: args.image,
         command: runtime.command,
-        hardening: containerHardening({ ...runtime.limits, tmpfsPaths: runtime.tmpfsPaths }),
+        hardening: containerHardening({ ...runtime.limits, tmpfsPaths: runtime.tmpfsPaths, userNamespaces: runtime.userNamespaces ?? false }),
         env: pulumi.output(args.context).apply((context) => ({
           ...resolveEnv(runtime, context),
           ...Object.fromEntries(secrets.map(([variable]) => [`${variable}_FILE`, secretFilePath(variable)])),
