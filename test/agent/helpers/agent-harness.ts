@@ -9,6 +9,7 @@ import { MemoryAgentStore } from "../../../services/agent/store/memory-store.js"
 import { MemoryStreams } from "../../../services/agent/streams/memory-streams.js";
 import type { EventStreams } from "../../../services/agent/streams/event-streams.js";
 import type { AgentStore } from "../../../services/agent/store/agent-store.js";
+import type { OutcomeCommitter } from "../../../services/agent/store/outcome-commit.js";
 import { AGENT_CONSUMER_GROUP, agentKeys } from "../../../services/shared/redis-keys.js";
 
 export interface Harness {
@@ -24,14 +25,14 @@ export interface Harness {
 export async function createHarness(
   brokers: Broker[],
   risk: unknown = {},
-  options: { streams?: EventStreams; store?: AgentStore } = {},
+  options: { streams?: EventStreams; store?: AgentStore; committer?: OutcomeCommitter } = {},
 ): Promise<Harness> {
   const clock = { now: Date.UTC(2026, 11, 3, 12) };
   const streams = options.streams ?? new MemoryStreams();
   const store = options.store ?? new MemoryAgentStore();
   const governor = new RiskGovernor(RiskConfigSchema.parse(risk), () => clock.now);
   const router = new SignalRouter(new Map(brokers.map((b) => [b.name, b])), governor, store, { now: () => clock.now, sleep: async () => undefined });
-  const processor = new SignalProcessor(streams, store, router, () => clock.now);
+  const processor = new SignalProcessor(streams, store, router, () => clock.now, options.committer);
   await streams.ensureGroup(agentKeys.signals, AGENT_CONSUMER_GROUP);
   return {
     streams,
