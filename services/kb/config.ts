@@ -32,9 +32,9 @@ export const KbEnvSchema = z
     QDRANT_URL: envField.url().optional().describe("Qdrant REST URL, e.g. `http://127.0.0.1:6333`; unset: the embedded on-disk store"),
     QDRANT_API_KEY: z.string().optional().describe("Qdrant API key"),
     KB_EMBEDDER: z
-      .enum(["use-lite", "openai"])
+      .enum(["use-lite", "static", "openai"])
       .default("use-lite")
-      .describe("`use-lite` (the bundled offline Universal Sentence Encoder lite, 512 dims) or `openai` (any OpenAI-compatible `/embeddings` endpoint)"),
+      .describe("`use-lite` (the bundled offline Universal Sentence Encoder lite, 512 dims), `static` (a token table distilled from it, 256 dims, far faster) or `openai` (any OpenAI-compatible `/embeddings` endpoint)"),
     KB_EMBED_WORKERS: z.coerce
       .number()
       .int()

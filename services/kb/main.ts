@@ -33,7 +33,9 @@ export async function createKbDeps(config: KbConfig, logger: Logger, purpose: Kb
           ...(config.EMBEDDINGS_API_KEY !== undefined && { apiKey: config.EMBEDDINGS_API_KEY }),
           ...(config.EMBEDDINGS_DIMENSION !== undefined && { dimension: config.EMBEDDINGS_DIMENSION }),
         }
-      : { provider: "use-lite", workers: purpose === "index" ? config.KB_EMBED_WORKERS : 1 },
+      : config.KB_EMBEDDER === "static"
+        ? { provider: "static" }
+        : { provider: "use-lite", workers: purpose === "index" ? config.KB_EMBED_WORKERS : 1 },
   );
   const store = await createVectorStore({
     collection: config.KB_COLLECTION,

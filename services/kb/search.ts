@@ -1,12 +1,23 @@
-/** Knowledge-base search: embed the query, ask the store for the best chunk per article. */
+/**
+ * Knowledge-base search: embed the query and/or match its keywords, ask the store for the best
+ * chunk per article.
+ */
 import type { Embedder } from "./embed/embedder.js";
 import { NotIndexedError } from "./errors.js";
-import type { ArticleHit, VectorStore } from "./stores/vector-store.js";
+import type { ArticleHit, ArticleSearchOptions, SearchMode, VectorStore } from "./stores/vector-store.js";
+
+/**
+ * The mode a search uses when none is asked for: the one place to change it. Vector for now;
+ * the kb-quality benchmark (nDCG@10, recall@5, MRR per mode and embedder) decides.
+ */
+export const DEFAULT_SEARCH_MODE: SearchMode = "vector";
 
 export interface SearchQuery {
   query: string;
   limit: number;
   category?: string;
+  /** Default DEFAULT_SEARCH_MODE. */
+  mode?: SearchMode;
 }
 
 export interface SearchResult {
@@ -16,7 +27,10 @@ export interface SearchResult {
   relevance_score: number;
   path: string;
   preview: string;
-  /** Cosine similarity of the best chunk, rounded to 4 decimals. */
+  /**
+   * The best chunk's score, rounded to 4 decimals: cosine similarity (vector), BM25 (keyword)
+   * or reciprocal-rank-fusion score (hybrid). Compare scores within one result list only.
+   */
   score: number;
 }
 
@@ -24,24 +38,38 @@ export const PREVIEW_CHARS = 280;
 
 export interface SearchOutcome {
   results: SearchResult[];
-  /** True when the query was longer than the model's window and only its start was used. */
+  /** True when the query was longer than the model's window and only its start was embedded. */
   queryTruncated: boolean;
+  mode: SearchMode;
 }
 
 export async function searchKnowledgeBase(
   deps: { store: VectorStore; embedder: Embedder },
   query: SearchQuery,
 ): Promise<SearchOutcome> {
-  const fitted = fitToWindow(query.query, deps.embedder);
-  const [vector] = await deps.embedder.embed([fitted]);
-  const hits = await deps.store.searchArticles(vector!, {
+  const mode = query.mode ?? DEFAULT_SEARCH_MODE;
+  const options: ArticleSearchOptions = {
     limit: query.limit,
     ...(query.category !== undefined && { category: query.category }),
-  });
+  };
+  let hits: ArticleHit[];
+  let queryTruncated = false;
+  if (mode === "keyword") {
+    hits = await deps.store.searchKeywords(query.query, options);
+  } else {
+    const fitted = fitToWindow(query.query, deps.embedder);
+    queryTruncated = fitted !== query.query;
+    const [vector] = await deps.embedder.embed([fitted]);
+    // Keywords match the whole query: only the embedding has a window.
+    hits =
+      mode === "hybrid"
+        ? await deps.store.searchHybrid(vector!, query.query, options)
+        : await deps.store.searchArticles(vector!, options);
+  }
   if (hits.length === 0 && (await deps.store.stats()).points === 0) {
     throw new NotIndexedError(deps.store.collection);
   }
-  return { results: hits.map(toSearchResult), queryTruncated: fitted !== query.query };
+  return { results: hits.map(toSearchResult), queryTruncated, mode };
 }
 
 /**

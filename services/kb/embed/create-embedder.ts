@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ConfigError } from "../../shared/errors.js";
 import type { Embedder } from "./embedder.js";
 import { createOpenAiCompatibleEmbedder } from "./openai-compatible.js";
+import { createStaticEmbedder } from "./static.js";
 import { createEmbedderPool } from "./worker-pool.js";
 
 const UseLiteConfigSchema = z
@@ -35,9 +36,18 @@ const OpenAiConfigSchema = z
   })
   .strict();
 
+const StaticConfigSchema = z
+  .object({
+    /** A token table distilled from USE lite (static.ts): no model, no threads, ~100x faster. */
+    provider: z.literal("static"),
+    /** Table file; default the bundled data/embedders/static-use-lite-256.bin. */
+    tablePath: z.string().min(1).optional(),
+  })
+  .strict();
+
 /** Which embedder to use and how to reach it. */
-export const EmbedderConfigSchema = z.discriminatedUnion("provider", [UseLiteConfigSchema, OpenAiConfigSchema], {
-  error: 'must be "use-lite" or "openai"',
+export const EmbedderConfigSchema = z.discriminatedUnion("provider", [UseLiteConfigSchema, OpenAiConfigSchema, StaticConfigSchema], {
+  error: 'must be "use-lite", "static" or "openai"',
 });
 
 export type EmbedderConfig = z.infer<typeof EmbedderConfigSchema>;
@@ -63,6 +73,9 @@ export async function createEmbedder(config: z.input<typeof EmbedderConfigSchema
     // Always in worker threads, even one: a model run on the main thread blocks every other
     // request (and /healthz) for its whole length.
     return createEmbedderPool({ workers: valid.workers ?? 1 });
+  }
+  if (valid.provider === "static") {
+    return createStaticEmbedder(valid.tablePath !== undefined ? { tablePath: valid.tablePath } : {});
   }
   const embedder = createOpenAiCompatibleEmbedder(valid);
   await embedder.ready();

@@ -5,6 +5,7 @@
  *   points-<g>-<t>.json   { rows: ({ id, payload } | null)[] }, row = HNSW label, null = free row
  *   vectors-<g>-<t>.f32   rows x dimension little-endian float32, unit length
  *   hnsw-<g>-<t>.bin      hnswlib index over the same rows
+ *   keywords-<g>-<t>.json the BM25 keyword index over the same points (keyword-index.ts)
  *   write.lock            the writer's lock (write-lock.ts)
  *
  * `<t>` is random per save, so two writers that both reach generation g (one bypassing the lock)
@@ -12,7 +13,8 @@
  * temp + fsync + rename), then switches collection.json atomically, then deletes generation g.
  * A crash at any step leaves either the old or the new generation complete. On load, checksums
  * catch truncated or edited files: a bad points or vectors file is an error, a bad HNSW file is
- * rebuilt from the vectors. Files are found through collection.json, never by name pattern.
+ * rebuilt from the vectors, a bad or absent keyword index (collections saved before it existed)
+ * from the chunk texts. Files are found through collection.json, never by name pattern.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rm } from "node:fs/promises";
@@ -21,6 +23,7 @@ import { z } from "zod";
 import { StoreCorruptError } from "../errors.js";
 import { TEMP_MARKER, commitTempFile, fsyncFile, tempPathFor, writeFileAtomic } from "./atomic-file.js";
 import { HnswIndex, type HnswParams } from "./hnsw-index.js";
+import { KeywordIndex } from "./keyword-index.js";
 import { ChunkPayloadSchema } from "./payload-schema.js";
 import { PointTable, type PointRow } from "./point-table.js";
 import { isPidAlive } from "./write-lock.js";
@@ -40,7 +43,7 @@ const CollectionFileSchema = z.object({
   generation: z.number().int().min(0),
   rows: z.number().int().min(0),
   points: z.number().int().min(0),
-  files: z.object({ points: FileRefSchema, vectors: FileRefSchema, hnsw: FileRefSchema }),
+  files: z.object({ points: FileRefSchema, vectors: FileRefSchema, hnsw: FileRefSchema, keywords: FileRefSchema.optional() }),
 });
 
 /** Contents of collection.json. */
@@ -54,6 +57,7 @@ const PointsFileSchema = z.object({
 export interface Generation {
   table: PointTable;
   index: HnswIndex;
+  keywords: KeywordIndex;
 }
 
 /** Fields of collection.json that the store owns; the rest is filled in by `saveGeneration`. */
@@ -140,6 +144,7 @@ export async function loadGeneration(
   const vectors = new Float32Array(file.rows * file.dimension);
   new Uint8Array(vectors.buffer).set(vectorsData);
   const table = PointTable.fromRows(file.dimension, rows, vectors);
+  const keywords = await loadKeywords(dir, file, table, onWarning);
 
   const problem = await readVerified(dir, file.files.hnsw);
   if (typeof problem !== "string") {
@@ -148,7 +153,7 @@ export async function loadGeneration(
       const labels = new Set(index.labels());
       if ([...table.liveRows()].every((row) => labels.has(row))) {
         index.ensureCapacity(table.capacity);
-        return { table, index };
+        return { table, index, keywords };
       }
       onWarning(`embedded store ${dir}: HNSW index lacks some points; rebuilding it from the vectors`);
     } catch (error) {
@@ -157,7 +162,41 @@ export async function loadGeneration(
   } else {
     onWarning(`embedded store ${dir}: ${problem}; rebuilding the HNSW index from the vectors`);
   }
-  return { table, index: rebuildIndex(table, params) };
+  return { table, index: rebuildIndex(table, params), keywords };
+}
+
+async function loadKeywords(
+  dir: string,
+  file: CollectionFile,
+  table: PointTable,
+  onWarning: (message: string) => void,
+): Promise<KeywordIndex> {
+  const ref = file.files.keywords;
+  // Generations saved before the keyword index existed have none: build it, nothing is wrong.
+  if (!ref) return rebuildKeywords(table);
+  const data = await readVerified(dir, ref);
+  if (typeof data === "string") {
+    onWarning(`embedded store ${dir}: ${data}; rebuilding the keyword index from the chunk texts`);
+    return rebuildKeywords(table);
+  }
+  try {
+    const keywords = KeywordIndex.fromJSON(data.toString("utf8"));
+    if (keywords.size === table.size && [...table.liveRows()].every((row) => keywords.has(table.at(row)!.id))) return keywords;
+    onWarning(`embedded store ${dir}: keyword index does not match the points; rebuilding it from the chunk texts`);
+  } catch (error) {
+    onWarning(`embedded store ${dir}: keyword index unreadable (${String(error)}); rebuilding it from the chunk texts`);
+  }
+  return rebuildKeywords(table);
+}
+
+/** A fresh keyword index over every live point of `table`. */
+export function rebuildKeywords(table: PointTable): KeywordIndex {
+  const keywords = KeywordIndex.create();
+  for (const row of table.liveRows()) {
+    const { id, payload } = table.at(row)!;
+    keywords.set(id, payload.title, payload.text);
+  }
+  return keywords;
 }
 
 /** A fresh HNSW index over every live row of `table`. */
@@ -180,11 +219,17 @@ export async function saveGeneration(
 ): Promise<CollectionFile> {
   const gen = previous + 1;
   const tag = `${gen}-${randomBytes(4).toString("hex")}`;
-  const names = { points: `points-${tag}.json`, vectors: `vectors-${tag}.f32`, hnsw: `hnsw-${tag}.bin` };
+  const names = {
+    points: `points-${tag}.json`,
+    vectors: `vectors-${tag}.f32`,
+    hnsw: `hnsw-${tag}.bin`,
+    keywords: `keywords-${tag}.json`,
+  };
   await mkdir(dir, { recursive: true });
   const { rows, vectors } = generation.table.snapshot();
   const pointsBytes = Buffer.from(JSON.stringify({ rows }), "utf8");
   const vectorBytes = new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength);
+  const keywordBytes = Buffer.from(generation.keywords.toJSON(), "utf8");
   const hnswTemp = tempPathFor(join(dir, names.hnsw));
   generation.index.writeSync(hnswTemp);
 
@@ -197,6 +242,7 @@ export async function saveGeneration(
   }
   await writeFileAtomic(join(dir, names.points), pointsBytes);
   await writeFileAtomic(join(dir, names.vectors), vectorBytes);
+  await writeFileAtomic(join(dir, names.keywords), keywordBytes);
   const hnswBytes = await readFile(join(dir, names.hnsw));
 
   const file: CollectionFile = {
@@ -210,6 +256,7 @@ export async function saveGeneration(
       points: { name: names.points, bytes: pointsBytes.byteLength, sha256: sha256(pointsBytes) },
       vectors: { name: names.vectors, bytes: vectorBytes.byteLength, sha256: sha256(vectorBytes) },
       hnsw: { name: names.hnsw, bytes: hnswBytes.byteLength, sha256: sha256(hnswBytes) },
+      keywords: { name: names.keywords, bytes: keywordBytes.byteLength, sha256: sha256(keywordBytes) },
     },
   };
   await writeFileAtomic(join(dir, COLLECTION_FILE), `${JSON.stringify(file, null, 2)}\n`);
@@ -218,7 +265,7 @@ export async function saveGeneration(
 }
 
 /** Files of some generation, named `<kind>-<g>-<tag>.<ext>` (or `<kind>-<g>.<ext>` before tags). */
-const GENERATION_FILE = /^(points|vectors|hnsw)-\d+(-[0-9a-f]+)?\.(json|f32|bin)$/;
+const GENERATION_FILE = /^(points|vectors|hnsw|keywords)-\d+(-[0-9a-f]+)?\.(json|f32|bin)$/;
 /** The pid in a temp name made by tempPathFor (`<target>.tmp-<pid>-<random>`); NaN if there is none. */
 const tempPid = (name: string): number => Number(name.slice(name.lastIndexOf(TEMP_MARKER) + TEMP_MARKER.length).split("-")[0]);
 
@@ -230,9 +277,9 @@ const tempPid = (name: string): number => Number(name.slice(name.lastIndexOf(TEM
  * someone bypassed the lock. write.lock itself matches neither rule.
  */
 export async function removeStaleFiles(dir: string, current: CollectionFile | undefined): Promise<void> {
-  const keep = new Set(current ? Object.values(current.files).map((ref) => ref.name) : []);
+  const keep = new Set(current ? Object.values(current.files).flatMap((ref) => (ref ? [ref.name] : [])) : []);
   const onDisk = await readCollectionFile(dir).catch(() => undefined);
-  if (onDisk) for (const ref of Object.values(onDisk.files)) keep.add(ref.name);
+  if (onDisk) for (const ref of Object.values(onDisk.files)) if (ref) keep.add(ref.name);
   let entries: string[];
   try {
     entries = await readdir(dir);

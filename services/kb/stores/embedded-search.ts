@@ -4,6 +4,7 @@
  */
 import { compareStrings } from "./compare-strings.js";
 import type { HnswIndex } from "./hnsw-index.js";
+import type { KeywordIndex } from "./keyword-index.js";
 import { copyPayload } from "./payload-schema.js";
 import type { PointTable } from "./point-table.js";
 import type { ArticleHit } from "./vector-store.js";
@@ -61,6 +62,36 @@ export function searchTable(
     if (k >= total) return toHits(table, exactBest(table, query, candidates ?? table.liveRows()), limit);
     k = Math.min(total, k * 2);
   }
+}
+
+/**
+ * The best chunk of each of the `limit` articles ranked highest by BM25 for `text`, restricted
+ * to `category` when given (filtered before ranking, so `limit` articles come back whenever
+ * that many match). Sorted by score desc, ties by path.
+ */
+export function keywordSearchTable(
+  table: PointTable,
+  keywords: KeywordIndex,
+  text: string,
+  limit: number,
+  category: string | undefined,
+): ArticleHit[] {
+  if (limit <= 0) return [];
+  const candidates = category === undefined ? undefined : table.categories.get(category);
+  if (category !== undefined && !candidates) return [];
+  const keep = candidates
+    ? (id: string) => {
+        const row = table.rowOf(id);
+        return row !== undefined && candidates.has(row);
+      }
+    : (id: string) => table.rowOf(id) !== undefined;
+  const groups = new Map<string, Best>();
+  for (const { id, score } of keywords.search(text, keep)) {
+    const row = table.rowOf(id)!;
+    const point = table.at(row)!;
+    keepBest(groups, point.payload.path, { row, score, chunkIndex: point.payload.chunkIndex });
+  }
+  return toHits(table, groups, limit);
 }
 
 function exactBest(table: PointTable, query: Float32Array, rows: Iterable<number>): Map<string, Best> {

@@ -20,10 +20,12 @@ import {
   type CollectionFile,
   type Generation,
 } from "./embedded-files.js";
-import { searchTable } from "./embedded-search.js";
+import { keywordSearchTable, searchTable } from "./embedded-search.js";
 import { HnswIndex, type HnswParams } from "./hnsw-index.js";
+import { KeywordIndex } from "./keyword-index.js";
 import { copyPayload } from "./payload-schema.js";
 import { PointTable } from "./point-table.js";
+import { fuseRankings, fusionDepth } from "./rrf.js";
 import type {
   ArticleHit,
   ChunkPayload,
@@ -178,6 +180,7 @@ export class EmbeddedVectorStore implements VectorStore {
     this.state = {
       table,
       index: HnswIndex.create(meta.dimension, table.capacity, this.hnswParams),
+      keywords: KeywordIndex.create(),
       file: undefined,
       meta: { ...meta },
       createdAt: new Date().toISOString(),
@@ -227,6 +230,7 @@ export class EmbeddedVectorStore implements VectorStore {
       const row = state.table.put(point.id, unit, point.payload);
       state.index.ensureCapacity(state.table.capacity);
       state.index.set(row, unit);
+      state.keywords.set(point.id, point.payload.title, point.payload.text);
     }
     await this.changed(points.length);
   }
@@ -254,13 +258,30 @@ export class EmbeddedVectorStore implements VectorStore {
     await this.refreshFromDisk();
     const state = this.state;
     if (!state) return [];
-    if (vector.length !== state.meta.dimension) {
-      throw new EmbeddingMismatchError(
-        `query vector has ${vector.length} dims; collection ${JSON.stringify(this.collection)} holds ${state.meta.dimension}-dim vectors of ${JSON.stringify(state.meta.model)}`,
-      );
-    }
-    const query = l2Normalize(vector, "the query vector");
+    const query = this.queryVector(state, vector);
     return searchTable(state.table, state.index, query, options.limit, options.category, this.tuning);
+  }
+
+  async searchKeywords(text: string, options: ArticleSearchOptions): Promise<ArticleHit[]> {
+    this.assertOpen();
+    await this.refreshFromDisk();
+    const state = this.state;
+    if (!state) return [];
+    return keywordSearchTable(state.table, state.keywords, text, options.limit, options.category);
+  }
+
+  async searchHybrid(vector: Float32Array, text: string, options: ArticleSearchOptions): Promise<ArticleHit[]> {
+    if (options.limit <= 0) return [];
+    this.assertOpen();
+    await this.refreshFromDisk();
+    const state = this.state;
+    if (!state) return [];
+    const query = this.queryVector(state, vector);
+    // Both rankings are computed synchronously from one loaded generation.
+    const depth = fusionDepth(options.limit);
+    const byVector = searchTable(state.table, state.index, query, depth, options.category, this.tuning);
+    const byKeywords = keywordSearchTable(state.table, state.keywords, text, depth, options.category);
+    return fuseRankings([byVector, byKeywords], options.limit);
   }
 
   async indexedArticles(): Promise<Map<string, IndexedArticle>> {
@@ -332,6 +353,7 @@ export class EmbeddedVectorStore implements VectorStore {
       if (!point) continue;
       state.table.remove(point.id);
       state.index.remove(row);
+      state.keywords.remove(point.id);
     }
     return rows.length;
   }
@@ -398,6 +420,16 @@ export class EmbeddedVectorStore implements VectorStore {
       });
     }
     await this.lock;
+  }
+
+  /** The unit query vector, after checking it fits the collection. */
+  private queryVector(state: OpenState, vector: Float32Array): Float32Array {
+    if (vector.length !== state.meta.dimension) {
+      throw new EmbeddingMismatchError(
+        `query vector has ${vector.length} dims; collection ${JSON.stringify(this.collection)} holds ${state.meta.dimension}-dim vectors of ${JSON.stringify(state.meta.model)}`,
+      );
+    }
+    return l2Normalize(vector, "the query vector");
   }
 
   private assertOpen(): void {

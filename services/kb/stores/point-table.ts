@@ -95,6 +95,11 @@ export class PointTable {
     return row;
   }
 
+  /** The row of a live point id, if any. */
+  rowOf(id: string): number | undefined {
+    return this.rowOfId.get(id);
+  }
+
   /** The live point in `row`, if any. */
   at(row: number): PointRow | undefined {
     return this.rows[row];

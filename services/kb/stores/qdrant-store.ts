@@ -7,6 +7,10 @@
  * and older servers ignore it silently, so the mismatch check would quietly switch off; a point
  * works on every server version. The meta is written before the collection is created: a crash in
  * between leaves meta without a collection, which the next ensureCollection overwrites.
+ *
+ * Each point holds the dense vector (unnamed, as before hybrid search existed) and a sparse
+ * vector `keywords` (sparse-terms.ts, IDF applied by Qdrant); hybrid search is one query-groups
+ * request whose two prefetches are fused by Qdrant's reciprocal rank fusion.
  */
 import { QdrantClient } from "@qdrant/js-client-rest";
 import { z } from "zod";
@@ -17,6 +21,8 @@ import { assertCollectionName } from "./collection-name.js";
 import { compareStrings } from "./compare-strings.js";
 import { ChunkPayloadSchema } from "./payload-schema.js";
 import { describeQdrantError, isTransientQdrantError, statusOf } from "./qdrant-errors.js";
+import { fusionDepth } from "./rrf.js";
+import { documentSparseVector, querySparseVector } from "./sparse-terms.js";
 import type {
   ArticleHit,
   ArticleSearchOptions,
@@ -52,6 +58,8 @@ const CHUNK0 = { must: [{ key: "chunkIndex", match: { value: 0 } }] };
 /** Facet values returned at most; far above any realistic number of categories. */
 const FACET_LIMIT = 10_000;
 const SCROLL_PAGE = 1000;
+/** Name of the sparse keyword vector; the dense one is Qdrant's unnamed default (""). */
+const KEYWORDS = "keywords";
 
 const MetaPayloadSchema = z.object({
   model: z.string(),
@@ -133,7 +141,10 @@ export class QdrantVectorStore implements VectorStore {
       c.upsert(this.metaCollection, { wait: true, points: [{ id: META_POINT_ID, vector: [1], payload }] }),
     );
     await this.call(`create collection ${this.collection}`, (c) =>
-      c.createCollection(this.collection, { vectors: { size: meta.dimension, distance: "Cosine" } }),
+      c.createCollection(this.collection, {
+        vectors: { size: meta.dimension, distance: "Cosine" },
+        sparse_vectors: { [KEYWORDS]: { modifier: "idf" } },
+      }),
     );
     for (const [field_name, field_schema] of [
       ["path", "keyword"],
@@ -168,7 +179,7 @@ export class QdrantVectorStore implements VectorStore {
     for (let i = 0; i < points.length; i += this.batchSize) {
       const batch = points.slice(i, i + this.batchSize).map((p) => ({
         id: p.id,
-        vector: Array.from(p.vector),
+        vector: { "": Array.from(p.vector), [KEYWORDS]: documentSparseVector(p.payload.text) },
         payload: { ...p.payload },
       }));
       await this.call(`upsert ${batch.length} points`, (c) => c.upsert(this.collection, { wait: true, points: batch }));
@@ -197,8 +208,37 @@ export class QdrantVectorStore implements VectorStore {
   }
 
   async searchArticles(vector: Float32Array, options: ArticleSearchOptions): Promise<ArticleHit[]> {
+    const dense = await this.denseQuery(vector);
+    if (!dense || options.limit <= 0) return [];
+    return this.groupQuery("search", { query: dense }, options);
+  }
+
+  async searchKeywords(text: string, options: ArticleSearchOptions): Promise<ArticleHit[]> {
+    const sparse = querySparseVector(text);
+    if (sparse.indices.length === 0 || options.limit <= 0) return [];
+    return this.groupQuery("keyword search", { query: sparse, using: KEYWORDS }, options);
+  }
+
+  async searchHybrid(vector: Float32Array, text: string, options: ArticleSearchOptions): Promise<ArticleHit[]> {
+    const dense = await this.denseQuery(vector);
+    if (!dense || options.limit <= 0) return [];
+    const sparse = querySparseVector(text);
+    if (sparse.indices.length === 0) return this.searchArticles(vector, options);
+    const filter = categoryFilter(options.category);
+    // Prefetch limits count chunks; several chunks of one article can fill them, so go deeper
+    // than the articles wanted, as the embedded store does.
+    const limit = fusionDepth(options.limit) * 2;
+    const prefetch = [
+      { query: dense, limit, ...(filter && { filter }) },
+      { query: sparse, using: KEYWORDS, limit, ...(filter && { filter }) },
+    ];
+    return this.groupQuery("hybrid search", { prefetch, query: { fusion: "rrf" as const } }, options);
+  }
+
+  /** The query vector as Qdrant takes it, after checking it fits the collection; undefined when there is none. */
+  private async denseQuery(vector: Float32Array): Promise<number[] | undefined> {
     const meta = this.meta ?? (await this.getCollectionMeta());
-    if (!meta) return [];
+    if (!meta) return undefined;
     this.meta = meta;
     if (vector.length !== meta.dimension) {
       throw new EmbeddingMismatchError(
@@ -206,22 +246,33 @@ export class QdrantVectorStore implements VectorStore {
       );
     }
     l2Normalize(vector, "the query vector");
-    if (options.limit <= 0) return [];
-    const filter =
-      options.category === undefined ? undefined : { must: [{ key: "categories", match: { value: options.category } }] };
-    const result = await this.call(
-      "search",
-      (c) =>
-        c.queryGroups(this.collection, {
-          query: Array.from(vector),
-          group_by: "path",
-          group_size: 1,
-          limit: options.limit,
-          with_payload: true,
-          ...(filter ? { filter } : {}),
-        }),
-      { ifNotFound: () => ({ groups: [] }) },
-    );
+    return Array.from(vector);
+  }
+
+  /** One query-groups request (best chunk per article), filtered by category when given. */
+  private async groupQuery(
+    what: string,
+    query: Omit<Parameters<QdrantClient["queryGroups"]>[1], "group_by">,
+    options: ArticleSearchOptions,
+  ): Promise<ArticleHit[]> {
+    const filter = categoryFilter(options.category);
+    let result;
+    try {
+      result = await this.call(
+        what,
+        (c) => c.queryGroups(this.collection, { ...query, group_by: "path", group_size: 1, limit: options.limit, with_payload: true, ...(filter && { filter }) }),
+        { ifNotFound: () => ({ groups: [] }) },
+      );
+    } catch (error) {
+      // A collection created before keyword search has no sparse vectors to query.
+      if (statusOf((error as Error).cause) === 400 && String((error as Error).message).includes(KEYWORDS)) {
+        throw new EmbeddingMismatchError(
+          `Qdrant collection ${JSON.stringify(this.collection)} has no keyword index (it predates hybrid search); ` +
+            `search with mode "vector", or delete collection ${this.collection} and run \`quantmind index\` again`,
+        );
+      }
+      throw error;
+    }
     const hits = result.groups.flatMap((group) => {
       const hit = group.hits[0];
       return hit ? [{ id: String(hit.id), score: hit.score, payload: this.parsePayload(hit.id, hit.payload) }] : [];
@@ -353,4 +404,8 @@ export class QdrantVectorStore implements VectorStore {
       });
     }
   }
+}
+
+function categoryFilter(category: string | undefined) {
+  return category === undefined ? undefined : { must: [{ key: "categories", match: { value: category } }] };
 }

@@ -33,10 +33,20 @@ export interface CollectionMeta {
   dimension: number;
 }
 
+/**
+ * How a search matches: `vector` by embedding similarity, `keyword` by BM25 over the chunk
+ * texts (see kb/keywords.ts), `hybrid` both, fused by reciprocal rank (see stores/rrf.ts).
+ */
+export type SearchMode = "hybrid" | "vector" | "keyword";
+export const SEARCH_MODES = ["hybrid", "vector", "keyword"] as const satisfies readonly SearchMode[];
+
 /** The best-matching chunk of one article. */
 export interface ArticleHit {
   id: string;
-  /** Cosine similarity, higher is closer. */
+  /**
+   * Higher is better; its scale depends on the search: cosine similarity (vector), BM25
+   * (keyword) or reciprocal-rank-fusion score (hybrid).
+   */
   score: number;
   payload: ChunkPayload;
 }
@@ -90,6 +100,13 @@ export interface VectorStore {
    * the store: `limit` articles come back whenever that many match.
    */
   searchArticles(vector: Float32Array, options: ArticleSearchOptions): Promise<ArticleHit[]>;
+  /** As searchArticles, ranked by BM25 of `text` over the chunk texts; articles matching no term are left out. */
+  searchKeywords(text: string, options: ArticleSearchOptions): Promise<ArticleHit[]>;
+  /**
+   * Vector and keyword rankings of articles fused by reciprocal rank in the store (Qdrant: one
+   * request); each article is represented by its best vector chunk, else its best keyword chunk.
+   */
+  searchHybrid(vector: Float32Array, text: string, options: ArticleSearchOptions): Promise<ArticleHit[]>;
 
   /** Every indexed article with its content hash and chunk count, keyed by path. */
   indexedArticles(): Promise<Map<string, IndexedArticle>>;

@@ -1,9 +1,10 @@
-/** `search_knowledge_base`: semantic search, one result per article (its best chunk). */
+/** `search_knowledge_base`: vector, keyword or hybrid search, one result per article (its best chunk). */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { runTool, toolSuccess } from "../../shared/mcp/tool-result.js";
 import type { KbDeps } from "../deps.js";
-import { searchKnowledgeBase, type SearchResult } from "../search.js";
+import { DEFAULT_SEARCH_MODE, searchKnowledgeBase, type SearchResult } from "../search.js";
+import { SEARCH_MODES } from "../stores/vector-store.js";
 
 export const SearchKnowledgeBaseSchema = z.object({
   query: z.string().min(1).max(1000).describe("What to look for, in natural language (1-1000 characters)"),
@@ -14,10 +15,18 @@ export const SearchKnowledgeBaseSchema = z.object({
     .max(100)
     .optional()
     .describe("Only articles in this category (see list_categories)"),
+  mode: z
+    .enum(SEARCH_MODES)
+    .default(DEFAULT_SEARCH_MODE)
+    .describe(
+      `How to match: "vector" (meaning), "keyword" (exact terms and identifiers such as OrderSend, ORDER_FILLING_FOK, 10030) ` +
+        `or "hybrid" (both, fused by rank); default "${DEFAULT_SEARCH_MODE}"`,
+    ),
 });
 
 export const SearchKnowledgeBaseOutputSchema = z.object({
   query: z.string(),
+  mode: z.enum(SEARCH_MODES),
   /** Present when the query was longer than the model's window and only its start was searched. */
   query_truncated: z.boolean().optional(),
   count: z.number(),
@@ -40,7 +49,7 @@ export function registerSearchKnowledgeBaseTool(server: McpServer, deps: KbDeps)
     {
       title: "Search the knowledge base",
       description:
-        "Semantic search over the MQL5 and trading-system articles. Returns the best-matching articles, " +
+        "Search the MQL5 and trading-system articles by meaning, by exact keywords, or both (mode). Returns the best-matching articles, " +
         "one result per article, with a preview; read a whole article with get_article_content(path).",
       inputSchema: SearchKnowledgeBaseSchema,
       outputSchema: SearchKnowledgeBaseOutputSchema,
@@ -48,8 +57,8 @@ export function registerSearchKnowledgeBaseTool(server: McpServer, deps: KbDeps)
     },
     (args) =>
       runTool(deps.logger, "search_knowledge_base", async () => {
-        const { results, queryTruncated } = await searchKnowledgeBase(deps, args);
-        const data = { query: args.query, ...(queryTruncated && { query_truncated: true }), count: results.length, results };
+        const { results, queryTruncated, mode } = await searchKnowledgeBase(deps, args);
+        const data = { query: args.query, mode, ...(queryTruncated && { query_truncated: true }), count: results.length, results };
         const note = queryTruncated ? "\n(The query was longer than the model's input window; only its start was searched.)" : "";
         return toolSuccess(data, formatResults(args.query, results) + note);
       }),

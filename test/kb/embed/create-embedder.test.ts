@@ -37,7 +37,7 @@ describe("createEmbedder config validation", () => {
   });
 
   it("names an unknown provider", async () => {
-    expect(await configError({ provider: "cohere" })).toContain('provider: must be "use-lite" or "openai"');
+    expect(await configError({ provider: "cohere" })).toContain('provider: must be "use-lite", "static" or "openai"');
   });
 
   it("names a field the provider does not take", async () => {

@@ -170,11 +170,11 @@ describe("EmbeddedVectorStore (embedded only)", () => {
     await store.close();
     // Generation 2 (ensureCollection saved 1), each file tagged per save; the lock is gone with close().
     const files = (await readdir(join(dir, "kb"))).sort();
-    expect(files).toHaveLength(4);
+    expect(files).toHaveLength(5);
     expect(files[0]).toBe("collection.json");
     expect(files[1]).toMatch(/^hnsw-2-([0-9a-f]{8})\.bin$/);
     const tag = /^hnsw-(2-[0-9a-f]{8})/.exec(files[1]!)![1];
-    expect(files.slice(2)).toEqual([`points-${tag}.json`, `vectors-${tag}.f32`]);
+    expect(files.slice(2)).toEqual([`keywords-${tag}.json`, `points-${tag}.json`, `vectors-${tag}.f32`]);
     const again = await open({ exactSearchThreshold: 0 });
     expect(await again.searchArticles(query, { limit: 10 })).toEqual(before);
     expect((await again.stats()).points).toBe(points.length);
@@ -269,8 +269,8 @@ describe("EmbeddedVectorStore (embedded only)", () => {
       await store.markIndexed(new Date());
       const after = await readdir(join(dir, "kb"));
       for (const name of debris) expect(after).not.toContain(name);
-      const generation = after.filter((f) => /^(points|vectors|hnsw)-\d+-[0-9a-f]{8}\.(json|f32|bin)$/.test(f));
-      expect(generation).toHaveLength(3);
+      const generation = after.filter((f) => /^(points|vectors|hnsw|keywords)-\d+-[0-9a-f]{8}\.(json|f32|bin)$/.test(f));
+      expect(generation).toHaveLength(4);
       expect(after.sort()).toEqual(["collection.json", live, "write.lock", ...generation].sort());
       await store.close();
     });

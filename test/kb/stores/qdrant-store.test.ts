@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { z } from "zod";
 import { BackendUnavailableError, EmbeddingMismatchError } from "../../../services/kb/errors.js";
 import { QdrantVectorStore, type QdrantStoreOptions } from "../../../services/kb/stores/qdrant-store.js";
+import { documentSparseVector, querySparseVector, termIndex } from "../../../services/kb/stores/sparse-terms.js";
 import { chunk, describeVectorStoreSuite, vec } from "./vector-store-suite.js";
 
 const QDRANT_URL = process.env.QDRANT_URL;
@@ -37,12 +38,27 @@ interface Recorded {
 
 const Filter = z.object({ must: z.array(z.record(z.string(), z.unknown())) }).strict();
 const PointId = z.union([z.string().uuid(), z.number().int()]);
+/** Qdrant's sparse vector: u32 indices, each once, with as many values. */
+const Sparse = z
+  .object({ indices: z.array(z.number().int().min(0).max(2 ** 32 - 1)), values: z.array(z.number()) })
+  .strict()
+  .refine((v) => v.indices.length === v.values.length && new Set(v.indices).size === v.indices.length, "indices must be unique and match values");
+/** A chunk carries the unnamed dense vector and the `keywords` sparse one; the meta point a 1-dim dense vector. */
+const PointVector = z.union([z.array(z.number()), z.object({ "": z.array(z.number()), keywords: Sparse }).strict()]);
+const Prefetch = z
+  .object({ query: z.union([z.array(z.number()), Sparse]), using: z.literal("keywords").optional(), limit: z.number().int().positive(), filter: Filter.optional() })
+  .strict();
 const schemas: Record<string, z.ZodType> = {
-  "PUT collection": z.object({ vectors: z.object({ size: z.number().int().positive(), distance: z.literal("Cosine") }).strict() }).strict(),
+  "PUT collection": z
+    .object({
+      vectors: z.object({ size: z.number().int().positive(), distance: z.literal("Cosine") }).strict(),
+      sparse_vectors: z.object({ keywords: z.object({ modifier: z.literal("idf") }).strict() }).strict().optional(),
+    })
+    .strict(),
   "PUT index": z.object({ field_name: z.string(), field_schema: z.enum(["keyword", "integer"]) }).strict(),
   "PUT points": z
     .object({
-      points: z.array(z.object({ id: PointId, vector: z.array(z.number()), payload: z.record(z.string(), z.unknown()) }).strict()).min(1),
+      points: z.array(z.object({ id: PointId, vector: PointVector, payload: z.record(z.string(), z.unknown()) }).strict()).min(1),
     })
     .strict(),
   "POST points": z.object({ ids: z.array(PointId), with_payload: z.literal(true), with_vector: z.literal(false) }).strict(),
@@ -50,7 +66,9 @@ const schemas: Record<string, z.ZodType> = {
   "POST delete": z.object({ filter: Filter }).strict(),
   "POST groups": z
     .object({
-      query: z.array(z.number()),
+      query: z.union([z.array(z.number()), Sparse, z.object({ fusion: z.literal("rrf") }).strict()]),
+      using: z.literal("keywords").optional(),
+      prefetch: z.array(Prefetch).min(2).optional(),
       group_by: z.string(),
       group_size: z.number().int(),
       limit: z.number().int(),
@@ -111,12 +129,12 @@ class FakeQdrant {
   readonly payloads = new Map<string, Record<string, unknown>>();
   /** Canned answers for reads, keyed by schema key; a function receives the request body. */
   readonly answers = new Map<string, (body: Body) => unknown>();
-  private failures: number[] = [];
+  private failures: { status: number; message: string }[] = [];
   private server!: Server;
   url = "";
 
-  failNext(status: number, times: number): void {
-    this.failures.push(...Array<number>(times).fill(status));
+  failNext(status: number, times: number, message = `injected ${status}`): void {
+    for (let i = 0; i < times; i++) this.failures.push({ status, message });
   }
 
   async start(): Promise<void> {
@@ -132,7 +150,7 @@ class FakeQdrant {
           res.end(JSON.stringify(status < 300 ? { result, status: "ok", time: 0.001 } : { status: { error: result }, time: 0.001 }));
         };
         const failure = this.failures.shift();
-        if (failure) return reply(failure, `injected ${failure}`);
+        if (failure) return reply(failure.status, failure.message);
         const hit = route(req.method!, url.pathname);
         if (!hit) return reply(400, `unexpected ${req.method} ${url.pathname}`);
         const schema = schemas[hit.key];
@@ -226,7 +244,9 @@ describe("QdrantVectorStore protocol (against a strict fake Qdrant)", () => {
       "PUT /collections/kb/index",
     ]);
     const body = (path: string) => qdrant.requests.filter((r) => r.path === path).map((r) => r.body);
-    expect(body("/collections/kb")).toEqual([{ vectors: { size: 8, distance: "Cosine" } }]);
+    expect(body("/collections/kb")).toEqual([
+      { vectors: { size: 8, distance: "Cosine" }, sparse_vectors: { keywords: { modifier: "idf" } } },
+    ]);
     expect(body("/collections/kb/index")).toEqual([
       { field_name: "path", field_schema: "keyword" },
       { field_name: "categories", field_schema: "keyword" },
@@ -247,7 +267,15 @@ describe("QdrantVectorStore protocol (against a strict fake Qdrant)", () => {
     expect(upserts.map((r) => (r.body as { points: unknown[] }).points.length)).toEqual([256, 256, 88]);
     expect(upserts.every((r) => r.method === "PUT" && r.query.wait === "true")).toBe(true);
     const first = (upserts[0]!.body as { points: { id: unknown; vector: unknown; payload: unknown }[] }).points[0]!;
-    expect(first).toEqual({ id: points[0]!.id, vector: [1, 0, 0, 0, 0, 0, 0, 0], payload: points[0]!.payload });
+    expect(first).toEqual({
+      id: points[0]!.id,
+      vector: { "": [1, 0, 0, 0, 0, 0, 0, 0], keywords: documentSparseVector(points[0]!.payload.text) },
+      payload: points[0]!.payload,
+    });
+    // "chunk 0 of a0.md": chunk, 0, a0, md ("of" is a stop word; a0's one-character parts are dropped).
+    expect((first.vector as { keywords: { indices: number[] } }).keywords.indices).toEqual(
+      ["chunk", "0", "a0", "md"].map(termIndex),
+    );
   });
 
   it("refuses zero vectors before sending anything, as the embedded store does", async () => {
@@ -284,6 +312,66 @@ describe("QdrantVectorStore protocol (against a strict fake Qdrant)", () => {
       with_payload: true,
       filter: { must: [{ key: "categories", match: { value: "rare" } }] },
     });
+  });
+
+  it("keyword search queries the sparse `keywords` vector with the query's terms, grouped and filtered the same way", async () => {
+    const store = await created();
+    const a = chunk("a.md", 1, vec(1), { categories: ["execution"] });
+    qdrant.answers.set("POST groups", () => ({ groups: [{ id: "a.md", hits: [{ id: a.id, version: 1, score: 7.5, payload: a.payload }] }] }));
+    const hits = await store.searchKeywords("ORDER_FILLING_FOK error", { limit: 2, category: "execution" });
+    expect(hits).toEqual([{ id: a.id, score: 7.5, payload: a.payload }]);
+    const search = qdrant.requests.find((r) => r.path === "/collections/kb/points/query/groups")!;
+    expect(search.body).toEqual({
+      query: querySparseVector("ORDER_FILLING_FOK error"),
+      using: "keywords",
+      group_by: "path",
+      group_size: 1,
+      limit: 2,
+      with_payload: true,
+      filter: { must: [{ key: "categories", match: { value: "execution" } }] },
+    });
+    expect((search.body as { query: { indices: number[] } }).query.indices).toEqual(
+      ["order_filling_fok", "order", "filling", "fok", "error"].map(termIndex),
+    );
+    // A query with no terms at all (only stop words) asks Qdrant nothing.
+    qdrant.requests.length = 0;
+    expect(await store.searchKeywords("what is the", { limit: 2 })).toEqual([]);
+    expect(qdrant.requests).toEqual([]);
+  });
+
+  it("hybrid search is one request: dense and sparse prefetches, each filtered, fused by RRF, grouped by path", async () => {
+    const store = await created();
+    const a = chunk("a.md", 0, vec(1));
+    qdrant.answers.set("POST groups", () => ({ groups: [{ id: "a.md", hits: [{ id: a.id, version: 1, score: 0.5, payload: a.payload }] }] }));
+    const hits = await store.searchHybrid(vec(0, 1), "OrderSend retcode", { limit: 5, category: "execution" });
+    expect(hits).toEqual([{ id: a.id, score: 0.5, payload: a.payload }]);
+    const filter = { must: [{ key: "categories", match: { value: "execution" } }] };
+    const groups = qdrant.requests.filter((r) => r.path === "/collections/kb/points/query/groups");
+    expect(groups).toHaveLength(1);
+    expect(groups[0]!.body).toEqual({
+      prefetch: [
+        { query: [0, 1, 0, 0, 0, 0, 0, 0], limit: 100, filter },
+        { query: querySparseVector("OrderSend retcode"), using: "keywords", limit: 100, filter },
+      ],
+      query: { fusion: "rrf" },
+      group_by: "path",
+      group_size: 1,
+      limit: 5,
+      with_payload: true,
+      filter,
+    });
+    await expect(store.searchHybrid(new Float32Array([1, 2, 3]), "x", { limit: 1 })).rejects.toBeInstanceOf(EmbeddingMismatchError);
+  });
+
+  it("says a collection from before hybrid search has no keyword index instead of a bare 400", async () => {
+    const store = await created();
+    qdrant.failNext(400, 1, "Wrong input: Not existing vector name error: keywords");
+    const refused = store.searchKeywords("OrderSend", { limit: 1 });
+    await expect(refused).rejects.toBeInstanceOf(EmbeddingMismatchError);
+    await expect(refused).rejects.toThrow(/has no keyword index[\s\S]*mode "vector"/);
+    // Any other 400 stays what it is.
+    qdrant.failNext(400, 1, "Bad request: something else");
+    await expect(store.searchKeywords("OrderSend", { limit: 1 })).rejects.toBeInstanceOf(BackendUnavailableError);
   });
 
   it("deletes articles and stale chunks by filter", async () => {

@@ -30,6 +30,8 @@ interface ChunkOptions {
   categories?: string[];
   contentHash?: string;
   title?: string;
+  /** Chunk text; default `chunk <i> of <path>`. */
+  text?: string;
 }
 
 export function chunk(path: string, chunkIndex: number, vector: Float32Array, options: ChunkOptions = {}): StoredPoint {
@@ -41,7 +43,7 @@ export function chunk(path: string, chunkIndex: number, vector: Float32Array, op
     url: `https://example.test/${path}`,
     categories: options.categories ?? [],
     relevanceScore: 0.5,
-    text: `chunk ${chunkIndex} of ${path}`,
+    text: options.text ?? `chunk ${chunkIndex} of ${path}`,
     contentHash: options.contentHash ?? `hash-${path}`,
   };
   return { id: pointId(path, chunkIndex), vector, payload };
@@ -296,6 +298,93 @@ export function describeVectorStoreSuite(name: string, open: () => Promise<Suite
       await store.ensureCollection(META);
       await store.upsert([chunk("a.md", 0, vec(1))]);
       await expect(store.searchArticles(vec(), { limit: 1 })).rejects.toThrow(/query vector[\s\S]*no direction/);
+    });
+
+    describe("keyword and hybrid search", () => {
+      const texts = {
+        "fok.md": "Set ORDER_FILLING_FOK when the symbol allows fill or kill only.",
+        "send.md": "OrderSend sends a trade request to the server and waits for the reply.",
+        "retcode.md": "Retcode 10030 means the filling type is not supported by the symbol.",
+        "ma.md": "Moving averages smooth the price series over a window.",
+      };
+
+      async function seedTexts(): Promise<void> {
+        await store.ensureCollection(META);
+        await store.upsert([
+          chunk("fok.md", 0, vec(1), { text: texts["fok.md"], categories: ["execution"], title: "Fill policy" }),
+          chunk("send.md", 0, vec(0, 1), { text: texts["send.md"], categories: ["execution"], title: "Requests" }),
+          chunk("retcode.md", 0, vec(0, 0, 1), { text: texts["retcode.md"], categories: ["errors"], title: "Retcodes" }),
+          chunk("ma.md", 0, vec(0, 0, 0, 1), { text: texts["ma.md"], categories: ["indicators"], title: "Averages" }),
+        ]);
+      }
+
+      it("finds identifiers and error codes exactly, and identifier parts as words", async () => {
+        await seedTexts();
+        // The whole identifier ranks its article first; its parts ("order", "filling") also match others, lower.
+        expect(paths(await store.searchKeywords("ORDER_FILLING_FOK", { limit: 3 }))[0]).toBe("fok.md");
+        expect(paths(await store.searchKeywords("OrderSend", { limit: 3 }))[0]).toBe("send.md");
+        expect(paths(await store.searchKeywords("error 10030", { limit: 3 }))).toEqual(["retcode.md"]);
+        // "order send" matches OrderSend's parts; "filling" matches both the identifier's part and the word.
+        expect(paths(await store.searchKeywords("order send", { limit: 3 }))[0]).toBe("send.md");
+        expect(paths(await store.searchKeywords("filling", { limit: 3 })).sort()).toEqual(["fok.md", "retcode.md"]);
+        // Articles matching no term are not returned, and a query of stop words alone matches nothing.
+        expect(await store.searchKeywords("volatility", { limit: 3 })).toEqual([]);
+        expect(await store.searchKeywords("what is the", { limit: 3 })).toEqual([]);
+      });
+
+      it("keyword search filters by category in the store and returns one hit per article, its best chunk", async () => {
+        await seedTexts();
+        expect(paths(await store.searchKeywords("symbol", { limit: 5, category: "errors" }))).toEqual(["retcode.md"]);
+        expect(await store.searchKeywords("symbol", { limit: 5, category: "nope" })).toEqual([]);
+        const twice = [
+          chunk("long.md", 0, vec(1), { chunkCount: 2, text: "CopyBuffer once, among many other words about indicator handles" }),
+          chunk("long.md", 1, vec(1), { chunkCount: 2, text: "CopyBuffer CopyBuffer" }),
+        ];
+        await store.upsert(twice);
+        const hits = await store.searchKeywords("CopyBuffer", { limit: 5 });
+        expect(hits.map((h) => [h.payload.path, h.payload.chunkIndex])).toEqual([["long.md", 1]]);
+        expect(hits[0]!.score).toBeGreaterThan(0);
+      });
+
+      it("keeps the keyword index in step with upserts and deletes, and across reopen", async () => {
+        await seedTexts();
+        await store.upsert([chunk("send.md", 0, vec(0, 1), { text: "PositionClose closes a position.", categories: ["execution"], title: "Closing" })]);
+        expect(paths(await store.searchKeywords("OrderSend", { limit: 3 }))).toEqual(["fok.md"]); // its part "order"
+        expect(paths(await store.searchKeywords("PositionClose", { limit: 3 }))).toEqual(["send.md"]);
+        await store.deleteArticles(["fok.md"]);
+        expect(paths(await store.searchKeywords("ORDER_FILLING_FOK", { limit: 3 }))).toEqual(["retcode.md"]);
+        const reopened = await reopenIfPossible();
+        expect(paths(await reopened.searchKeywords("PositionClose", { limit: 3 }))).toEqual(["send.md"]);
+        expect(paths(await reopened.searchKeywords("10030", { limit: 3 }))).toEqual(["retcode.md"]);
+        expect(paths(await reopened.searchKeywords("ORDER_FILLING_FOK fok", { limit: 3 }))).toEqual(["retcode.md"]);
+      });
+
+      it("hybrid search fuses both rankings: found by both first, a keyword-only match above vector-only ones", async () => {
+        await store.ensureCollection(META);
+        // Vector ranking for vec(1): a, c, d, b. Keyword ranking for "OrderSend": c (twice, short), b.
+        await store.upsert([
+          chunk("a.md", 0, vec(1), { text: "Moving averages and crossovers." }),
+          chunk("c.md", 0, vec(1, 0.5), { text: "OrderSend OrderSend" }),
+          chunk("d.md", 0, vec(1, 1), { text: "Bollinger bands and volatility squeezes." }),
+          chunk("b.md", 0, vec(0, 1), { text: "OrderSend sends a trade request to the server and waits for the reply." }),
+        ]);
+        expect(paths(await store.searchHybrid(vec(1), "OrderSend", { limit: 4 }))).toEqual(["c.md", "b.md", "a.md", "d.md"]);
+        const top = await store.searchHybrid(vec(1), "OrderSend", { limit: 2 });
+        expect(paths(top)).toEqual(["c.md", "b.md"]);
+        expect(top[0]!.score).toBeGreaterThan(top[1]!.score);
+        // With no keyword match hybrid is the vector ranking.
+        expect(paths(await store.searchHybrid(vec(1), "volatility", { limit: 2 }))[0]).toBe("d.md");
+      });
+
+      it("hybrid search applies the category filter and one hit per article", async () => {
+        await seedTexts();
+        await store.upsert([chunk("fok.md", 1, vec(1), { chunkCount: 2, text: "More on ORDER_FILLING_FOK", categories: ["execution"] })]);
+        const hits = await store.searchHybrid(vec(1), "ORDER_FILLING_FOK symbol", { limit: 5, category: "execution" });
+        expect(paths(hits).sort()).toEqual(["fok.md", "send.md"]);
+        expect(paths(hits)[0]).toBe("fok.md");
+        expect(await store.searchHybrid(vec(1), "symbol", { limit: 5, category: "nope" })).toEqual([]);
+        await expect(store.searchHybrid(new Float32Array(3).fill(1), "x", { limit: 1 })).rejects.toBeInstanceOf(EmbeddingMismatchError);
+      });
     });
   });
 }
