@@ -98,7 +98,8 @@ export async function createAgentDeps(
     claimIdleMs: config.AGENT_CLAIM_IDLE_MS,
     heartbeatMs: config.AGENT_HEARTBEAT_MS,
     onProcessed: (result, entry, latencyMs) => {
-      metrics.record(result.outcome, entryTimeMs(entry.id));
+      // A signal sent again (same id) gets its recorded outcome back; it is not a second order.
+      if (result.first) metrics.record(result.outcome, entryTimeMs(entry.id));
       options.onProcessed?.(result, entry, latencyMs);
     },
   });
