@@ -100,9 +100,23 @@ describe("aws target, prod stack as written", () => {
     expect(count("aws:apigateway/restApi:RestApi")).toBe(1);
     expect(count("docker:index/image:Image")).toBe(1);
     expect(count("aws:ecr/repository:Repository")).toBe(1);
-    // Qdrant, kb-indexer, kb-mcp and the scheduled backup have task definitions; only the daemons are ECS services.
-    expect(ofType(T.taskDefinition).map((r) => r.name).sort()).toEqual(["qm-prod-backup-task", "qm-prod-kb-indexer-task", "qm-prod-kb-mcp-task", "qm-prod-qdrant-task"]);
-    expect(ofType(T.service).map((r) => r.name).sort()).toEqual(["qm-prod-kb-mcp-service", "qm-prod-qdrant-service"]);
+    // Every container runtime and the scheduled backup have task definitions; only the long-running ones are ECS services.
+    expect(ofType(T.taskDefinition).map((r) => r.name).sort()).toEqual([
+      "qm-prod-backtest-mcp-task",
+      "qm-prod-backtest-worker-task",
+      "qm-prod-backup-task",
+      "qm-prod-kb-indexer-task",
+      "qm-prod-kb-mcp-task",
+      "qm-prod-qdrant-task",
+      "qm-prod-strategy-agent-task",
+    ]);
+    expect(ofType(T.service).map((r) => r.name).sort()).toEqual([
+      "qm-prod-backtest-mcp-service",
+      "qm-prod-backtest-worker-service",
+      "qm-prod-kb-mcp-service",
+      "qm-prod-qdrant-service",
+      "qm-prod-strategy-agent-service",
+    ]);
     // kb-indexer runs after each kb-mcp rollout (kb-mcp lists it in `after`).
     expect(ofType("aws:cloudwatch/eventRule:EventRule").map((r) => r.name)).toEqual(["qm-prod-kb-indexer-trigger-after-kb-mcp"]);
   });
@@ -179,6 +193,10 @@ describe("aws target, prod stack as written", () => {
         [
           `${T.secretVersion} qm-prod-secrets-qdrantApiKey-value.secretString`,
           `${T.secretVersion} qm-prod-secrets-kbMcpApiKey-value.secretString`,
+          `${T.secretVersion} qm-prod-secrets-backtestMcpApiKey-value.secretString`,
+          `${T.secretVersion} qm-prod-secrets-agentMcpApiKey-value.secretString`,
+          // Services that read Redis (backtest, the agent) get its password by reference.
+          `${T.secretVersion} qm-prod-secrets-redisPassword-value.secretString`,
           `${T.secretVersion} qm-prod-qc-mcp-credentials-value.secretString`,
           "aws:elasticache/replicationGroup:ReplicationGroup qm-prod-redis-group.authToken",
           `${T.secretVersion} qm-prod-qc-mcp-client-key-value.secretString`,
@@ -266,7 +284,11 @@ describe("aws target, prod stack as written", () => {
       expect(admitted("qm-prod-qdrant-sg-id").map((r) => [input(r, "referencedSecurityGroupId"), input(r, "fromPort")])).toEqual([["qm-prod-services-sg-id", QDRANT_HTTP_PORT]]);
       expect(admitted("qm-prod-qdrant-efs-sg-id").map((r) => input(r, "referencedSecurityGroupId"))).toEqual(["qm-prod-qdrant-sg-id"]);
       // The services admit only the ALB.
-      expect(admitted("qm-prod-services-sg-id").map((r) => [input(r, "referencedSecurityGroupId"), input(r, "fromPort")])).toEqual([[albSg, KB_MCP_PORT]]);
+      expect(admitted("qm-prod-services-sg-id").map((r) => [input(r, "referencedSecurityGroupId"), input(r, "fromPort")])).toEqual([
+        [albSg, KB_MCP_PORT],
+        [albSg, 8002],
+        [albSg, 8080],
+      ]);
       // No security group carries inline rules that would escape these checks.
       for (const sg of ofType(T.securityGroup)) expect(sg.inputs["ingress"], sg.name).toBeUndefined();
     });
@@ -330,13 +352,16 @@ describe("aws target, prod stack as written", () => {
 
     it("autoscales the stateless kb-mcp on CPU between mcpMinTasks and mcpMaxTasks, and nothing stateful", () => {
       const targets = ofType("aws:appautoscaling/target:Target");
-      expect(targets.map((t) => t.name)).toEqual(["qm-prod-kb-mcp-scaling"]);
-      expect(reveal(targets[0]!.inputs)).toMatchObject({ minCapacity: 2, maxCapacity: 6, scalableDimension: "ecs:service:DesiredCount", serviceNamespace: "ecs" });
-      expect(reveal(ofType("aws:appautoscaling/policy:Policy")[0]!.inputs)).toMatchObject({
+      expect(targets.map((t) => t.name).sort()).toEqual(["qm-prod-backtest-mcp-scaling", "qm-prod-backtest-worker-scaling", "qm-prod-kb-mcp-scaling"]);
+      expect(reveal(named("aws:appautoscaling/target:Target", "qm-prod-kb-mcp-scaling").inputs)).toMatchObject({ minCapacity: 2, maxCapacity: 6, scalableDimension: "ecs:service:DesiredCount", serviceNamespace: "ecs" });
+      expect(reveal(named("aws:appautoscaling/policy:Policy", "qm-prod-kb-mcp-cpu").inputs)).toMatchObject({
         policyType: "TargetTrackingScaling",
         targetTrackingScalingPolicyConfiguration: { predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" } },
       });
       expect(input(named(T.service, "qm-prod-kb-mcp-service"), "desiredCount")).toBe(2);
+      // The strategy agent: one task, the old one stopped before the new one starts (its risk state is per process).
+      const agent = named(T.service, "qm-prod-strategy-agent-service");
+      expect([input(agent, "desiredCount"), input(agent, "deploymentMinimumHealthyPercent"), input(agent, "deploymentMaximumPercent")]).toEqual([1, 0, 100]);
     });
 
     it("deploys every service with a circuit breaker that rolls back", () => {
@@ -387,12 +412,22 @@ describe("aws target, prod stack as written", () => {
   describe("IAM", () => {
     it("trusts only this account's ECS tasks, and gives task roles nothing but Qdrant's EFS mount and the backup bucket", () => {
       const taskRoles = ofType(T.role).filter((r) => r.name.endsWith("-task"));
-      expect(taskRoles.map((r) => r.name).sort()).toEqual(["qm-prod-backup-task-task", "qm-prod-kb-indexer-task", "qm-prod-kb-mcp-task", "qm-prod-qdrant-task"]);
+      expect(taskRoles.map((r) => r.name).sort()).toEqual([
+        "qm-prod-backtest-mcp-task",
+        "qm-prod-backtest-worker-task",
+        "qm-prod-backup-task-task",
+        "qm-prod-kb-indexer-task",
+        "qm-prod-kb-mcp-task",
+        "qm-prod-qdrant-task",
+        "qm-prod-strategy-agent-task",
+      ]);
       for (const role of [...taskRoles, ...ofType(T.role).filter((r) => r.name.endsWith("-execution"))]) {
         expect(JSON.parse(input<string>(role, "assumeRolePolicy")).Statement[0]).toMatchObject({ Principal: { Service: "ecs-tasks.amazonaws.com" }, Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } } });
       }
       const taskPolicies = ofType(T.rolePolicy).filter((p) => p.name.endsWith("-task"));
-      expect(taskPolicies.map((p) => p.name).sort()).toEqual(["qm-prod-backup-task-task", "qm-prod-qdrant-task"]);
+      expect(taskPolicies.map((p) => p.name).sort()).toEqual(["qm-prod-backtest-worker-task", "qm-prod-backup-task-task", "qm-prod-qdrant-task"]);
+      // The queue worker publishes its queue's depth, in its own namespace only; the agent's task role has no policy.
+      expect(policyOf("qm-prod-backtest-worker-task").Statement.flatMap((s) => [s.Action].flat())).toEqual(["cloudwatch:PutMetricData"]);
       expect(policyOf("qm-prod-backup-task-task").Statement.flatMap((s) => [s.Action].flat())).toEqual(["s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:DeleteObject"]);
       expect(policyOf("qm-prod-qdrant-task").Statement.flatMap((s) => [s.Action].flat())).toEqual(["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"]);
     });

@@ -70,7 +70,7 @@ describe("a new catalogue entry on aws", () => {
 
   it("is routed at /signals/mcp, autoscaled, alarmed, and listed as an MCP endpoint on the configured domain", async () => {
     expect(input(stack.run.named("aws:lb/listenerRule:ListenerRule", "qm-prod-edge-signals-mcp"), "conditions")).toEqual([{ pathPattern: { values: ["/signals/mcp"] } }]);
-    expect(stack.run.ofType("aws:appautoscaling/target:Target").map((t) => t.name).sort()).toEqual(["qm-prod-kb-mcp-scaling", "qm-prod-signals-mcp-scaling"]);
+    expect(stack.run.ofType("aws:appautoscaling/target:Target").map((t) => t.name).sort()).toEqual(["qm-prod-backtest-mcp-scaling", "qm-prod-backtest-worker-scaling", "qm-prod-kb-mcp-scaling", "qm-prod-signals-mcp-scaling"]);
     const alarmed = stack.run.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => a.name);
     expect(alarmed).toEqual(expect.arrayContaining(["qm-prod-alarms-signals-mcp-cpu", "qm-prod-alarms-signals-mcp-memory", "qm-prod-alarms-signals-mcp-unhealthy"]));
     const endpoint = stack.target.mcpEndpoints.find((e) => e.service === "signals-mcp")!;

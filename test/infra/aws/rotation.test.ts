@@ -55,8 +55,17 @@ describe("rotating a secret on aws", () => {
     );
   });
 
-  it("redisPassword: only the ElastiCache AUTH token (no service reads Redis yet)", async () => {
-    expect(changed(baseline, await rotate("redisPassword"))).toEqual(["aws:elasticache/replicationGroup:ReplicationGroup qm-prod-redis-group"]);
+  it("redisPassword: the ElastiCache AUTH token, its stored copy, and the services that read Redis (backtest, the agent)", async () => {
+    expect(changed(baseline, await rotate("redisPassword"))).toEqual([
+      "aws:ecs/service:Service qm-prod-backtest-mcp-service",
+      "aws:ecs/service:Service qm-prod-backtest-worker-service",
+      "aws:ecs/service:Service qm-prod-strategy-agent-service",
+      "aws:ecs/taskDefinition:TaskDefinition qm-prod-backtest-mcp-task",
+      "aws:ecs/taskDefinition:TaskDefinition qm-prod-backtest-worker-task",
+      "aws:ecs/taskDefinition:TaskDefinition qm-prod-strategy-agent-task",
+      "aws:elasticache/replicationGroup:ReplicationGroup qm-prod-redis-group",
+      "aws:secretsmanager/secretVersion:SecretVersion qm-prod-secrets-redisPassword-value",
+    ]);
   });
 
   it("qcApiToken: only the credentials secret; the Lambda re-reads it, so the function is untouched", async () => {
