@@ -1,20 +1,25 @@
 /**
- * Picks the stack's target and deploys it; the one place that knows all three.
+ * Picks the stack's target and deploys it; the one place that knows all three. The target gets
+ * the stack's own catalogue: the services `quantmind:services` turns on, with the secrets the
+ * stack has (see stack-services.ts).
  */
 import type { StackSecrets } from "../stacks/load.js";
 import type { StackConfig } from "../stacks/schema.js";
+import { selectServices, stackCatalogue } from "./stack-services.js";
 import { createAwsTarget } from "./targets/aws.js";
 import { createLocalTarget } from "./targets/local.js";
 import type { DeployedTarget } from "./targets/target.js";
 import { createVpsTarget } from "./targets/vps.js";
 
 export function createTarget(config: StackConfig, secrets: StackSecrets): DeployedTarget {
+  const services = selectServices(config.target, config.services).services;
+  const catalogue = stackCatalogue(config.target, services, new Set(Object.keys(secrets)), config.brokerSecrets);
   switch (config.target) {
     case "local":
-      return createLocalTarget(config, secrets);
+      return createLocalTarget(config, secrets, { catalogue });
     case "vps":
-      return createVpsTarget(config, secrets);
+      return createVpsTarget(config, secrets, { catalogue });
     case "aws":
-      return createAwsTarget(config, secrets);
+      return createAwsTarget(config, secrets, { catalogue });
   }
 }

@@ -201,6 +201,12 @@ export interface Runtime<E extends string = string> {
    */
   userNamespaces?: boolean;
   /**
+   * Reads config/brokers.yaml: receives every broker variable the stack sets for an enabled
+   * broker (`quantmind:BINANCE_SPOT_API_KEY` -> `BINANCE_SPOT_API_KEY_FILE`, see
+   * infra/broker-secrets.ts), except those it sets itself in `env` or `secrets`. Default false.
+   */
+  brokers?: boolean;
+  /**
    * aws, scheduled runtimes: the component that created this runtime's resources before it had a
    * descriptor (its type, and its name without the stack prefix). The resources keep their state
    * through Pulumi aliases; without them `pulumi up` would create them anew under the new parent

@@ -1,7 +1,9 @@
 /**
- * `npm run rotate-secret -- KEY [--stack NAME] [--yes]`: sets a new value for a stack secret,
- * read from stdin (typed without echo on a terminal, never from argv), shows which services will
- * be replaced, and runs `pulumi up` for the stack after confirmation. See scripts/lib/rotation.ts.
+ * `npm run rotate-secret -- KEY [--stack NAME] [--yes] [--set]`: sets a new value for a stack
+ * secret, read from stdin (typed without echo on a terminal, never from argv), or for a secret
+ * the stack generates (and the operator has not set) has the stack generate a new one; shows
+ * which services will be replaced, and runs `pulumi up` for the stack after confirmation. See
+ * scripts/lib/rotation.ts.
  */
 import { Command } from "commander";
 import { QuantMindError } from "../services/shared/errors.js";
@@ -13,12 +15,13 @@ import { readSecret, terminalConfirm } from "./lib/terminal.js";
 interface RotateOptions {
   stack?: string;
   yes?: boolean;
+  set?: boolean;
 }
 
 async function rotate(key: string, options: RotateOptions): Promise<void> {
   const yes = options.yes ?? false;
   await rotateSecret(
-    { key, stack: options.stack, yes },
+    { key, stack: options.stack, yes, set: options.set ?? false },
     {
       pulumi: new PulumiCli(),
       loadStack: (name) => StackFile.read(process.cwd(), name),
@@ -30,12 +33,16 @@ async function rotate(key: string, options: RotateOptions): Promise<void> {
 }
 
 const program = new Command("rotate-secret")
-  .description("set a new value for a stack secret (read from stdin) and redeploy the services that receive it")
+  .description("set a new value for a stack secret (read from stdin), or have the stack generate a new one, and redeploy the services that receive it")
   .argument("<key>", "secret name, e.g. redisPassword or quantmind:redisPassword")
   .option("--stack <name>", "stack to rotate it in (default: the selected stack)")
   .option("--yes", "run pulumi up without asking (for automation)")
+  .option("--set", "for a secret the stack generates: set your own value (from stdin) instead of generating a new one")
   .showHelpAfterError()
-  .addHelpText("after", "\nExample:\n  openssl rand -hex 32 | npm run rotate-secret -- redisPassword --stack prod")
+  .addHelpText(
+    "after",
+    "\nExamples:\n  npm run rotate-secret -- redisPassword --stack prod              # the stack generates a new one\n  npm run rotate-secret -- BINANCE_SPOT_API_KEY --stack testnet     # prompts for the new key without echoing it",
+  )
   .action(rotate);
 
 try {

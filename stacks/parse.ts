@@ -14,7 +14,9 @@ import {
   type StackConfig,
   type Target,
 } from "./schema.js";
-import { isStackSecretKey, secretsForTarget, setSecretCommand } from "./secrets.js";
+import { isStackSecretKey, secretSpec, secretsForTarget, setSecretCommand } from "./secrets.js";
+import { brokerVariableNames } from "../infra/broker-secrets.js";
+import { brokerNeeds, parseServiceList, secretsNeeded, selectServices, servicesOn } from "../infra/stack-services.js";
 
 export const CONFIG_NAMESPACE = "quantmind";
 
@@ -52,14 +54,24 @@ export function parseStackConfig(stack: string, all: Record<string, string>): St
     throw new StackConfigError(stack, problems, commands);
   }
 
-  const plain = Object.fromEntries(Object.entries(values).filter(([key]) => !isStackSecretKey(key)));
+  // Broker variables (`quantmind:BINANCE_SPOT_API_KEY`) are the brokers file's, not the schema's.
+  const brokerVariables = brokerVariableNames();
+  const plain = Object.fromEntries(Object.entries(values).filter(([key]) => !isStackSecretKey(key) && !brokerVariables.has(key)));
   const result = StackConfigSchema.safeParse(plain);
   if (!result.success) {
     for (const issue of result.error.issues) describeIssue(issue, plain, target as Target, stack, problems, commands, set);
   }
 
-  for (const key of secretsForTarget(target as Target)) {
-    if (values[key] === undefined) {
+  const names = serviceNames(values["services"], problems);
+  const selection = selectServices(target as Target, names);
+  if (selection.problems.length > 0) {
+    problems.push(...selection.problems);
+    commands.push(`pulumi config set --stack ${stack} ${CONFIG_NAMESPACE}:services ${servicesOn(target as Target).map((service) => service.name).join(",")}`);
+  }
+  // Secrets the stack generates are never missing; the operator's value, when set, wins.
+  for (const key of secretsNeeded(target as Target, selection.services)) {
+    const spec = secretSpec(key);
+    if (values[key] === undefined && spec.generated === undefined && spec.optional !== true) {
       problems.push(`quantmind:${key} (secret) is not set`);
       commands.push(setSecretCommand(stack, key));
     }
@@ -70,10 +82,32 @@ export function parseStackConfig(stack: string, all: Record<string, string>): St
       commands.push(`pulumi config rm --stack ${stack} ${CONFIG_NAMESPACE}:${key}`);
     }
   }
+  const brokers = brokerNeeds(target as Target, selection.services, values);
+  for (const { variable, broker } of brokers.missing) {
+    problems.push(`quantmind:${variable} (secret) is not set: the enabled broker ${broker} in config/brokers.yaml uses \${${variable}}`);
+    commands.push(`(read -rs value && printf %s "$value") | pulumi config set --secret --stack ${stack} ${CONFIG_NAMESPACE}:${variable}`);
+  }
 
   if (result.success) crossFieldChecks(result.data, all, problems, commands, set, stack);
   if (problems.length > 0 || !result.success) throw new StackConfigError(stack, problems, commands);
-  return withBrokerDefaults(result.data);
+  const { services: _services, secretRotations, ...parsed } = result.data;
+  return {
+    ...withBrokerDefaults(parsed),
+    services: selection.services.map((service) => service.name),
+    secretRotations: secretRotations ?? {},
+    brokerSecrets: brokers.deliver,
+  } as StackConfig;
+}
+
+/** `quantmind:services` as names (undefined: the default, every service); a malformed list is a problem. */
+function serviceNames(value: string | undefined, problems: string[]): string[] | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return parseServiceList(value);
+  } catch {
+    problems.push(`quantmind:services=${JSON.stringify(value)}: expected service names separated by commas, or a JSON list of them`);
+    return undefined;
+  }
 }
 
 function describeIssue(
@@ -135,7 +169,7 @@ function crossFieldChecks(
   }
 }
 
-function withBrokerDefaults(config: Parsed): StackConfig {
+function withBrokerDefaults<T extends Pick<Parsed, "environment" | "binanceSpotUrl" | "binanceFuturesUrl">>(config: T): T & { binanceSpotUrl: string; binanceFuturesUrl: string } {
   const defaults = BINANCE_ENDPOINTS[brokerNetworkFor(config.environment)];
   return {
     ...config,

@@ -77,6 +77,29 @@ const common = {
   /** Binance REST base URLs; default: the testnets for dev and testnet, mainnet for prod. */
   binanceSpotUrl: httpsUrl.optional(),
   binanceFuturesUrl: httpsUrl.optional(),
+  /**
+   * The catalogue services this stack deploys: comma-separated names (or the JSON list
+   * `pulumi config set --path` writes). Default: every service the target runs. A service left
+   * out deploys nothing and needs none of its secrets. Checked against the catalogue in parse.ts.
+   */
+  services: z.string().optional(),
+  /**
+   * Rotation counters of the secrets the stack generates, as JSON (`{"redisPassword":1}`):
+   * `npm run rotate-secret` bumps one, which replaces that secret and the services that receive
+   * it. Default: none rotated yet.
+   */
+  secretRotations: z
+    .string()
+    .transform((value, ctx) => {
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        ctx.addIssue({ code: "custom", message: 'expected JSON such as {"redisPassword":1}' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.record(z.string(), z.number().int().min(0), { error: 'expected JSON such as {"redisPassword":1}' }))
+    .optional(),
 };
 
 const LocalSchema = z.strictObject({
@@ -170,14 +193,23 @@ const AwsSchema = z.strictObject({
 
 export const StackConfigSchema = z.discriminatedUnion("target", [LocalSchema, VpsSchema, AwsSchema]);
 
-export type LocalStackConfig = z.output<typeof LocalSchema> & BrokerEndpoints;
-export type VpsStackConfig = z.output<typeof VpsSchema> & BrokerEndpoints;
-export type AwsStackConfig = z.output<typeof AwsSchema> & BrokerEndpoints;
+export type LocalStackConfig = Resolved<z.output<typeof LocalSchema>>;
+export type VpsStackConfig = Resolved<z.output<typeof VpsSchema>>;
+export type AwsStackConfig = Resolved<z.output<typeof AwsSchema>>;
 export type StackConfig = LocalStackConfig | VpsStackConfig | AwsStackConfig;
 
-interface BrokerEndpoints {
+/** A target's parsed keys with what parse.ts works out from them. */
+type Resolved<T> = Omit<T, "services" | "secretRotations"> & StackResolved;
+
+interface StackResolved {
   binanceSpotUrl: string;
   binanceFuturesUrl: string;
+  /** The catalogue services the stack deploys (`quantmind:services`, or all the target runs). */
+  services: readonly string[];
+  /** Rotation counter per generated secret; absent: 0. */
+  secretRotations: Readonly<Record<string, number>>;
+  /** Broker variables (`quantmind:<VAR>`) the stack sets for enabled brokers: secrets of the broker-reading services. */
+  brokerSecrets: readonly string[];
 }
 
 /** The schema of one target, for listing its keys. */

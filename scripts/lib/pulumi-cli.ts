@@ -46,6 +46,11 @@ export class PulumiCli {
     await this.run({ args: ["config", "set", "--secret", "--stack", stack, key], input: `${value}\n`, stdio: "capture", secret: value });
   }
 
+  /** `pulumi config set --stack <stack> <key>` with a plain (not secret) value, also on stdin. */
+  async setValue(stack: string, key: string, value: string): Promise<void> {
+    await this.run({ args: ["config", "set", "--stack", stack, key], input: `${value}\n`, stdio: "capture" });
+  }
+
   /** `pulumi up --stack <stack>` on the operator's terminal; `yes` skips pulumi's own prompt. */
   async up(stack: string, options: { yes: boolean }): Promise<void> {
     await this.run({ args: ["up", "--stack", stack, ...(options.yes ? ["--yes"] : [])], stdio: "inherit" });

@@ -39,8 +39,10 @@ case "\${1:-}" in
     echo "$FAKE_PULUMI_STACK" ;;
   config)
     cat > "$call/stdin"
-    [ "$#" -eq 6 ] && [ "$2" = set ] && [ "$3" = --secret ] && [ "$4" = --stack ] || fail 2 "expected: config set --secret --stack <stack> quantmind:<key>, got: $*"
-    case "$6" in quantmind:?*) ;; *) fail 2 "expected a quantmind: key, got: $6" ;; esac
+    # A secret (config set --secret --stack S key) or a plain value (config set --stack S key), both on stdin.
+    { [ "$#" -eq 6 ] && [ "$2" = set ] && [ "$3" = --secret ] && [ "$4" = --stack ]; } || { [ "$#" -eq 5 ] && [ "$2" = set ] && [ "$3" = --stack ]; } || fail 2 "expected: config set [--secret] --stack <stack> quantmind:<key>, got: $*"
+    eval "key=\\\${$#}"
+    case "$key" in quantmind:?*) ;; *) fail 2 "expected a quantmind: key, got: $key" ;; esac
     [ "$(wc -c < "$call/stdin")" -gt 1 ] && [ -z "$(tail -c 1 "$call/stdin")" ] || fail 3 "expected a non-empty value ending in one newline on stdin"
     [ "\${FAKE_PULUMI_FAIL:-}" != config ] || fail 1 "error: could not encrypt $(cat "$call/stdin") for $5" ;;
   up)

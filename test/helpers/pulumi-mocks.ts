@@ -6,13 +6,16 @@
  * Import program modules only after {@link installPulumiMocks}: Pulumi reads the mocks and the
  * config when resources are constructed.
  */
-import { createHash } from "node:crypto";
+import { createHash, createPrivateKey, createPublicKey } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { newEcKey, selfSignedCertPem } from "./self-signed-cert.js";
 
 export interface RecordedResource {
   type: string;
   name: string;
   inputs: Record<string, unknown>;
+  /** What the mock provider answered (inputs plus computed outputs such as a generated password). */
+  state?: Record<string, unknown>;
   /** The parent URNs its aliases name: where its state lived before a move (`aliases: [{ parent }]`). */
   aliasParents: string[];
 }
@@ -54,7 +57,42 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
     case "aws:apigateway/restApi:RestApi":
       return { arn, rootResourceId: "root", executionArn: arn };
     default:
-      return awsComputedState(type, name, inputs) ?? { arn };
+      return generatedState(type, name, inputs) ?? awsComputedState(type, name, inputs) ?? { arn };
+  }
+}
+
+/** Keys the tls mocks made, by resource name: one process's runs see the same key, as a real stack keeps its state. */
+const mockKeys = new Map<string, ReturnType<typeof newEcKey>>();
+const mockCerts = new Map<string, string>();
+
+/**
+ * Outputs of the secrets the stack generates, shaped like the providers': a RandomPassword's
+ * `result` of the asked length that changes with its keepers (so a rotation is visible), and for
+ * `tls` a real ECDSA P-256 key and a real self-signed certificate for it.
+ */
+function generatedState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> | undefined {
+  switch (type) {
+    case "random:index/randomPassword:RandomPassword": {
+      const length = Number(inputs["length"]);
+      let result = "";
+      for (let round = 0; result.length < length; round++) result += createHash("sha256").update(`${name}:${JSON.stringify(inputs["keepers"] ?? {})}:${round}`).digest("base64url").replace(/[-_]/g, "");
+      return { result: result.slice(0, length), bcryptHash: `$2a$10$${digestOf(result, 53)}` };
+    }
+    case "tls:index/privateKey:PrivateKey": {
+      const key = mockKeys.get(name) ?? newEcKey();
+      mockKeys.set(name, key);
+      return { privateKeyPem: key.sec1Pem, privateKeyPemPkcs8: key.pkcs8Pem, publicKeyPem: createPublicKey(key.privateKey).export({ type: "spki", format: "pem" }).toString() };
+    }
+    case "tls:index/selfSignedCert:SelfSignedCert": {
+      const keyPem = String(reveal(inputs["privateKeyPem"]));
+      const commonName = String((reveal(inputs["subject"]) as { commonName?: string } | undefined)?.commonName ?? name);
+      const cached = `${name}:${keyPem}`;
+      const certPem = mockCerts.get(cached) ?? selfSignedCertPem(createPrivateKey(keyPem), commonName);
+      mockCerts.set(cached, certPem);
+      return { certPem };
+    }
+    default:
+      return undefined;
   }
 }
 
@@ -169,8 +207,8 @@ export async function installPulumiMocks(
     {
       newResource(args) {
         const inputs = args.inputs as Record<string, unknown>;
-        resources.push({ type: args.type, name: args.name, inputs, aliasParents: aliasParentsOf.get(`${args.type}::${args.name}`) ?? [] });
         const state = { ...inputs, ...computedState(args.type, args.name, inputs), ...options.state?.(args.type, args.name, inputs) };
+        resources.push({ type: args.type, name: args.name, inputs, state, aliasParents: aliasParentsOf.get(`${args.type}::${args.name}`) ?? [] });
         // A container whose inputs change is replaced, and a replacement has a new id, as on a real engine.
         const id = args.type === "docker:index/container:Container" ? `${args.name}-${digestOf(inputs)}` : `${args.name}-id`;
         return { id, state };

@@ -7,7 +7,7 @@ import path from "node:path";
 import { parse } from "yaml";
 import { PACKAGE_ROOT } from "../../services/shared/package-root.js";
 import type { Target } from "../../stacks/schema.js";
-import { secretsForTarget, type StackSecretKey } from "../../stacks/secrets.js";
+import { secretSpec, secretsForTarget, type StackSecretKey } from "../../stacks/secrets.js";
 
 export function stackFileConfig(stack: string): Record<string, string> {
   const file = parse(readFileSync(path.join(PACKAGE_ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config?: Record<string, unknown> };
@@ -47,6 +47,21 @@ HSMEGDAWgBSAdUir3SL/cVGEw3QC44VnUD6ZCTAPBgNVHRMBAf8EBTADAQH/MAoG
 CCqGSM49BAMCA0gAMEUCIQCPWQ6uGOMNH4mYybkNnDOSQNMFRnzSdv9gpZf+IaN8
 8QIgQvLoDA2kJ1yXZ5pTX1BET7TT8XpW2ZM5vgGZRqwOYzA=
 -----END CERTIFICATE-----`;
+
+/**
+ * A fresh stack as the README's walk-through leaves it: the committed file, the operator's plain
+ * values, and only the secrets that come from outside (nothing the stack generates, no optional
+ * one). `omit` leaves out more (e.g. the QuantConnect secrets when qc-mcp is off).
+ */
+export function externalOnlyStackConfig(stack: string, extra: Record<string, string> = {}, omit: readonly string[] = []): { config: Record<string, string>; secretKeys: string[] } {
+  const file = stackFileConfig(stack);
+  const external = secretsForTarget(file["quantmind:target"] as Target).filter((key) => {
+    const spec = secretSpec(key);
+    return spec.generated === undefined && spec.optional !== true && !omit.includes(key);
+  });
+  const secrets = Object.fromEntries(external.map((key) => [`quantmind:${key}`, testSecretValue(key)]));
+  return { config: { ...file, ...OPERATOR_VALUES[stack], ...secrets, ...extra }, secretKeys: Object.keys(secrets) };
+}
 
 /** What an operator adds to each committed stack file before `pulumi up`. */
 export const OPERATOR_VALUES: Record<string, Record<string, string>> = {

@@ -4,10 +4,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { installPulumiMocks, settled, type RecordedResource } from "../helpers/pulumi-mocks.js";
-import { operatorStackConfig } from "../helpers/stack-files.js";
+import { secretConsumers } from "../../infra/secret-consumers.js";
+import { externalOnlyStackConfig, operatorStackConfig } from "../helpers/stack-files.js";
 
-async function deployDev(overrides: Record<string, string>): Promise<Map<string, RecordedResource>> {
-  const { config, secretKeys } = operatorStackConfig("dev");
+async function deployDev(overrides: Record<string, string>, fresh = false): Promise<Map<string, RecordedResource>> {
+  // fresh: only the outside secrets are set, so the stack generates the rest.
+  const { config, secretKeys } = fresh ? externalOnlyStackConfig("dev") : operatorStackConfig("dev");
   const run = await installPulumiMocks("dev", { ...config, ...overrides }, secretKeys);
   const { loadStackConfig, loadStackSecrets } = await import("../../stacks/load.js");
   const { createLocalTarget } = await import("../../infra/targets/local.js");
@@ -49,14 +51,25 @@ describe("secret rotation on the local target", () => {
     ]);
   });
 
-  it("a new redisPassword reaches Redis and the backup service only", async () => {
+  it("a new redisPassword reaches Redis and the services that receive it only", async () => {
     const before = await deployDev({});
     const after = await deployDev({ "quantmind:redisPassword": "rotated-redis-password-0123" });
-    expect(changed(before, after)).toEqual([
-      "command:local:Command backup-container-start",
-      "command:local:Command redis-container-start",
-      "docker:index/container:Container backup-container-secrets",
-      "docker:index/container:Container redis-container-secrets",
-    ]);
+    expect(changed(before, after)).toEqual(restartsOf(secretConsumers("redisPassword")));
+    expect(secretConsumers("redisPassword")).toContain("backup");
+  });
+
+  it("a generated kbMcpApiKey, rotated by its counter, is a new value that reaches kb-mcp only", async () => {
+    const before = await deployDev({}, true);
+    const after = await deployDev({ "quantmind:secretRotations": '{"kbMcpApiKey":1}' }, true);
+    const password = "random:index/randomPassword:RandomPassword stack-secrets-kbMcpApiKey";
+    expect(changed(before, after)).toEqual([...restartsOf(["kb-mcp"]), password].sort());
+    expect(after.get(password)!.state!["result"]).not.toBe(before.get(password)!.state!["result"]);
+    const uploads = (after.get("docker:index/container:Container kb-mcp-container-secrets")!.inputs["uploads"] as { value: { file: string; content: string }[] }).value;
+    expect(uploads.find((u) => u.file === "/run/secrets/MCP_API_KEY")!.content).toBe(after.get(password)!.state!["result"]);
   });
 });
+
+/** What replacing a secret file restarts on the Docker targets: the seeder, then the start command. */
+function restartsOf(services: readonly string[]): string[] {
+  return services.flatMap((name) => [`command:local:Command ${name}-container-start`, `docker:index/container:Container ${name}-container-secrets`]).sort();
+}

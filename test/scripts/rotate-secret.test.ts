@@ -44,9 +44,9 @@ describe("scripts/rotate-secret.ts", () => {
   it("pipes the value to pulumi (never in argv), with --yes deploys, without a terminal refuses, and refuses an empty value", async () => {
     const [yes, noTerminal, empty] = [fake("yes"), fake("noTerminal"), fake("empty")];
     const [approved, unapproved, blank] = await Promise.all([
-      rotateSecret(yes.dir, yes.env(), "s3cr3t-from-a-pipe\n", "qdrantApiKey", "--stack", "prod", "--yes"),
+      rotateSecret(yes.dir, yes.env(), "s3cr3t-from-a-pipe\n", "qdrantApiKey", "--stack", "prod", "--yes", "--set"),
       rotateSecret(noTerminal.dir, noTerminal.env(), "s3cr3t-from-a-pipe\n", "qdrantApiKey", "--stack", "prod"),
-      rotateSecret(empty.dir, empty.env(), "\n", "redisPassword", "--stack", "prod", "--yes"),
+      rotateSecret(empty.dir, empty.env(), "\n", "redisPassword", "--stack", "prod", "--yes", "--set"),
     ]);
 
     expect(approved.code, approved.stderr).toBe(0);

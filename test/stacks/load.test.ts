@@ -3,7 +3,8 @@
  * program with the commands to run; present secrets come back as secret outputs.
  */
 import { describe, expect, it } from "vitest";
-import { installPulumiMocks, isSecretOutput, valueOf } from "../helpers/pulumi-mocks.js";
+import { secretsForTarget } from "../../stacks/secrets.js";
+import { installPulumiMocks, isSecretOutput, settled, valueOf } from "../helpers/pulumi-mocks.js";
 import { operatorStackConfig } from "../helpers/stack-files.js";
 
 describe("loadStackConfig / loadStackSecrets under the Pulumi runtime", () => {
@@ -17,15 +18,34 @@ describe("loadStackConfig / loadStackSecrets under the Pulumi runtime", () => {
     );
   });
 
-  it("reads every secret of the target as a secret output", async () => {
+  it("reads every secret the operator set as a secret output, and generates none of those", async () => {
     const { config, secretKeys } = operatorStackConfig("testnet");
-    await installPulumiMocks("testnet", config, secretKeys);
+    const run = await installPulumiMocks("testnet", config, secretKeys);
     const { loadStackConfig, loadStackSecrets } = await import("../../stacks/load.js");
     const secrets = loadStackSecrets(loadStackConfig());
-    expect(Object.keys(secrets).sort()).toEqual(["kbMcpApiKey", "mt5BridgeTls", "mt5BridgeToken", "mt5Password", "qcApiToken", "qcMcpApiKey", "qcUserId", "qdrantApiKey", "redisPassword", "vpsSshPrivateKey"]);
+    // Every secret the target uses but the optional embedding key, which the stack does not set here.
+    expect(Object.keys(secrets).sort()).toEqual(secretsForTarget("vps").filter((key) => key !== "embeddingsApiKey").sort());
     for (const [key, output] of Object.entries(secrets)) {
       expect(await isSecretOutput(output), key).toBe(true);
       expect(await valueOf(output)).toBe(config[`quantmind:${key}`]);
     }
+    await settled(run);
+    expect(run.ofType("random:index/randomPassword:RandomPassword")).toEqual([]);
+  });
+
+  it("generates what the operator left unset, as secret outputs; the operator's value wins", async () => {
+    const { config, secretKeys } = operatorStackConfig("dev");
+    delete config["quantmind:redisPassword"];
+    delete config["quantmind:kbMcpApiKey"];
+    const run = await installPulumiMocks("dev", { ...config, "quantmind:secretRotations": '{"kbMcpApiKey":3}' }, secretKeys);
+    const { loadStackConfig, loadStackSecrets } = await import("../../stacks/load.js");
+    const secrets = loadStackSecrets(loadStackConfig());
+    await settled(run);
+    const passwords = run.ofType("random:index/randomPassword:RandomPassword");
+    expect(passwords.map((r) => r.name).sort()).toEqual(["stack-secrets-kbMcpApiKey", "stack-secrets-redisPassword"]);
+    expect(passwords.find((r) => r.name === "stack-secrets-kbMcpApiKey")!.inputs).toMatchObject({ length: 40, special: false, keepers: { rotation: "3" } });
+    expect(await isSecretOutput(secrets.redisPassword)).toBe(true);
+    expect(await valueOf(secrets.redisPassword)).toBe(passwords.find((r) => r.name === "stack-secrets-redisPassword")!.state!["result"]);
+    expect(await valueOf(secrets.qdrantApiKey)).toBe(config["quantmind:qdrantApiKey"]);
   });
 });

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { StackConfigError } from "../../stacks/errors.js";
 import { parseStackConfig } from "../../stacks/parse.js";
-import { secretsForTarget } from "../../stacks/secrets.js";
 import { operatorStackConfig, stackFileConfig } from "../helpers/stack-files.js";
 
 function parseError(stack: string, config: Record<string, string>): StackConfigError {
@@ -44,28 +43,31 @@ describe("parseStackConfig on the committed stack files", () => {
 });
 
 describe("parseStackConfig problems list the commands that fix them", () => {
-  it("lists every missing secret and required key of prod as written, with exact commands", () => {
+  it("lists every missing outside secret and required key of prod as written, with exact commands, and none the stack generates", () => {
     const error = parseError("prod", stackFileConfig("prod"));
     expect(error.code).toBe("STACK_CONFIG_INVALID");
-    expect(error.commands).toEqual(
-      expect.arrayContaining([
-        "pulumi config set --stack prod quantmind:certificateArn arn:aws:acm:<region>:<account>:certificate/<id>",
-        "openssl rand -hex 32 | pulumi config set --secret --stack prod quantmind:qdrantApiKey",
-        "openssl rand -hex 32 | pulumi config set --secret --stack prod quantmind:redisPassword",
-        "openssl rand -hex 32 | pulumi config set --secret --stack prod quantmind:kbMcpApiKey",
-      ]),
-    );
-    expect(error.commands.filter((command) => command.includes("--secret"))).toHaveLength(secretsForTarget("aws").length);
+    expect(error.commands).toEqual([
+      "pulumi config set --stack prod quantmind:certificateArn arn:aws:acm:<region>:<account>:certificate/<id>",
+      "printf %s '<your QuantConnect user id>' | pulumi config set --secret --stack prod quantmind:qcUserId",
+      '(read -rs token && printf %s "$token") | pulumi config set --secret --stack prod quantmind:qcApiToken',
+    ]);
     expect(error.message).toContain("quantmind:certificateArn is required for the aws target");
-    expect(error.message).toContain("quantmind:kbMcpApiKey (secret) is not set");
+    expect(error.message).toContain("quantmind:qcApiToken (secret) is not set");
+    expect(error.message).not.toContain("kbMcpApiKey");
   });
 
   it("names a single missing secret and nothing else", () => {
     const { config } = operatorStackConfig("dev");
-    delete config["quantmind:redisPassword"];
+    delete config["quantmind:qcApiToken"];
     const error = parseError("dev", config);
-    expect(error.problems).toEqual(["quantmind:redisPassword (secret) is not set"]);
-    expect(error.commands).toEqual(["openssl rand -hex 32 | pulumi config set --secret --stack dev quantmind:redisPassword"]);
+    expect(error.problems).toEqual(["quantmind:qcApiToken (secret) is not set"]);
+    expect(error.commands).toEqual(['(read -rs token && printf %s "$token") | pulumi config set --secret --stack dev quantmind:qcApiToken']);
+  });
+
+  it("needs nothing the stack generates: without redisPassword and every MCP key dev still parses", () => {
+    const { config } = operatorStackConfig("dev");
+    for (const key of Object.keys(config)) if (key === "quantmind:redisPassword" || key === "quantmind:qdrantApiKey" || key.endsWith("McpApiKey")) delete config[key];
+    expect(parseStackConfig("dev", config).secretRotations).toEqual({});
   });
 
   it("rejects keys of another target and unknown keys with the rm command", () => {
