@@ -6,9 +6,15 @@
  * creation. CPU times (isolate.cpuTime; Python's process_time inside the sandbox) are printed
  * too: on a machine shared with other work they say more than wall times.
  * Each figure is the median of BENCH_ROUNDS runs (default 5) after one warm-up.
+ * It runs under the malloc settings the hardened worker gets (sandbox/malloc-tuning.ts): when
+ * started without them it starts itself again with them; BENCH_DEFAULT_MALLOC=1 measures glibc's
+ * defaults instead (what the in-process queue of `npm start` runs with).
  */
+import { spawn } from "node:child_process";
+import { cpus, loadavg } from "node:os";
 import ivm from "isolated-vm";
 import { allocateBars, type Bars } from "../services/backtest/engine/bars.js";
+import { MALLOC_TUNABLES, withMallocTunables } from "../services/backtest/sandbox/malloc-tuning.js";
 import { runStrategy, type SandboxTimings, type StrategyRequest } from "../services/backtest/sandbox/run-strategy.js";
 import { machine } from "./lib/stats.js";
 
@@ -98,8 +104,18 @@ async function measure(request: Omit<StrategyRequest, "bars">, freshBars: boolea
 
 const rate = (ms: number) => `${(N / ms / 1000).toFixed(1)} M bars/s`;
 
+/** Runs this benchmark again in a child process with the worker's malloc settings. */
+function underWorkerMalloc(): Promise<void> {
+  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { env: withMallocTunables(process.env), stdio: "inherit" });
+  return new Promise((resolve, reject) => child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`the benchmark exited with ${code}`)))));
+}
+
+const load = () => loadavg().map((l) => l.toFixed(2)).join(", ");
+
 export async function benchBacktestSandbox(): Promise<void> {
-  console.log(`machine: ${machine()}`);
+  if (process.env.BENCH_DEFAULT_MALLOC !== "1" && process.env.GLIBC_TUNABLES === undefined) return underWorkerMalloc();
+  console.log(`machine: ${machine()}; load average ${load()} (${cpus().length} cores)`);
+  console.log(`malloc: ${process.env.GLIBC_TUNABLES === MALLOC_TUNABLES ? "the worker's (GLIBC_TUNABLES=" + MALLOC_TUNABLES + ")" : `GLIBC_TUNABLES=${process.env.GLIBC_TUNABLES ?? "unset (glibc defaults)"}`}`);
   console.log(`date: ${new Date().toISOString()}; ${N.toLocaleString("en")} bars, median of ${ROUNDS}`);
   const params = { fast: 10, slow: 30 };
 
@@ -129,6 +145,7 @@ export async function benchBacktestSandbox(): Promise<void> {
     );
   }
 
+  const cpuBefore = process.cpuUsage();
   const empty = await measure({ language: "python", code: PY_EMPTY, params }, false);
   const numpy = await measure({ language: "python", code: PY_NUMPY, params }, false);
   const t = numpy.timings!;
@@ -137,4 +154,7 @@ export async function benchBacktestSandbox(): Promise<void> {
       `${empty.totalMs.toFixed(1)} ms; strategy run inside ${t.runMs.toFixed(1)} ms = ${rate(t.runMs)}, its CPU ${t.runCpuMs.toFixed(1)} ms = ` +
       `${rate(t.runCpuMs)} per CPU-second; whole process CPU ${t.cpuMs.toFixed(1)} ms = ${rate(t.cpuMs)} per CPU-second`,
   );
+  const host = process.cpuUsage(cpuBefore);
+  console.log(`Python host side (Node: spawning, pipes, result): ${((host.user + host.system) / 1000 / (2 * (ROUNDS + 1))).toFixed(1)} ms CPU per job`);
+  console.log(`load average at the end: ${load()}`);
 }

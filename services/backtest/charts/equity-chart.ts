@@ -52,10 +52,14 @@ export function reduceForChart(series: ArrayLike<number>): number[] {
   return out;
 }
 
-/** Buy-and-hold of `capital` over `close`: capital x close / first close. */
-export function buyAndHold(close: ArrayLike<number>, capital: number): Float64Array {
-  const first = close[0] || 1;
-  return Float64Array.from({ length: close.length }, (_, i) => (capital * close[i]!) / first);
+/**
+ * Buy-and-hold of `capital` over `close`, bought at bar `from` (the strategy's first tradable
+ * bar, default 0): capital until then, capital x close / close[from] after.
+ */
+export function buyAndHold(close: ArrayLike<number>, capital: number, from = 0): Float64Array {
+  const start = Math.min(Math.max(0, from), Math.max(0, close.length - 1));
+  const first = close[start] || 1;
+  return Float64Array.from({ length: close.length }, (_, i) => (i < start ? capital : (capital * close[i]!) / first));
 }
 
 export function equityChartSvg(input: EquityChartInput): string {

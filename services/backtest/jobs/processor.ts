@@ -46,6 +46,7 @@ export function createBacktestProcessor(deps: ProcessorDeps): BacktestProcessor 
     const { bars } = await deps.datasets.load(request.dataset, config);
     signal.throwIfAborted();
     onProgress(STAGES.data);
+    let warmupBars = 0;
     const targets = await deps.runStrategy({
       language,
       code: request.code,
@@ -53,12 +54,14 @@ export function createBacktestProcessor(deps: ProcessorDeps): BacktestProcessor 
       params: config.params,
       ...(deps.limits !== undefined && { limits: deps.limits }),
       onProgress: (f) => onProgress(STAGES.data + (STAGES.strategy - STAGES.data) * f),
+      // Buy-and-hold starts where the strategy's indicators first have values (backtesting.py).
+      onWarmup: (w) => (warmupBars = w),
       signal,
     });
     signal.throwIfAborted();
-    const result = deps.runEngine(bars, targets, config);
+    const result = deps.runEngine(bars, targets, config, { warmupBars });
     onProgress(STAGES.engine);
-    const report = Buffer.from(JSON.stringify(buildReport(request, config, bars, result)));
+    const report = Buffer.from(JSON.stringify(buildReport(request, config, bars, result, warmupBars)));
     onProgress(1);
     return { statistics: { ...result.stats }, tradeCount: result.trades.length, report };
   };

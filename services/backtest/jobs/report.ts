@@ -35,7 +35,8 @@ export interface BacktestReport {
   chart: { equity: number[]; drawdown: number[]; buy_hold: number[] };
 }
 
-export function buildReport(request: BacktestRequest, config: BacktestConfig, bars: Bars, result: EngineResult): BacktestReport {
+/** `warmupBars`: where buy-and-hold starts (the engine's option of the same name). */
+export function buildReport(request: BacktestRequest, config: BacktestConfig, bars: Bars, result: EngineResult, warmupBars = 0): BacktestReport {
   const n = bars.time.length;
   const stride = Math.max(1, Math.ceil(n / MAX_CURVE_POINTS));
   const picks: number[] = [];
@@ -59,7 +60,7 @@ export function buildReport(request: BacktestRequest, config: BacktestConfig, ba
     chart: {
       equity: reduceForChart(result.equity),
       drawdown: reduceForChart(result.drawdown),
-      buy_hold: reduceForChart(buyAndHold(bars.close, config.initial_capital)),
+      buy_hold: reduceForChart(buyAndHold(bars.close, config.initial_capital, warmupBars)),
     },
   };
 }

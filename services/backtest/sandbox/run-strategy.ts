@@ -38,6 +38,13 @@ export interface StrategyRequest {
    * million bars on this machine, see bench/RESULTS.md).
    */
   transferBars?: boolean;
+  /**
+   * Called once the strategy succeeded with its warm-up: the most bars any indicator helper it
+   * called (sma, ema, rsi, atr, bollinger's middle; crossover is never NaN) returned NaN before
+   * its first value, as backtesting.py measures its indicators' warm-up; 0 when it called none.
+   * The engine starts buy-and-hold there.
+   */
+  onWarmup?: (bars: number) => void;
   /** Where the job's time went (JavaScript), for logs and bench/backtest-sandbox.ts. */
   onTimings?: (timings: SandboxTimings) => void;
 }

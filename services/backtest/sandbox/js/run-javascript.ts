@@ -44,6 +44,7 @@ export interface JavaScriptJob {
   params: Record<string, number | string | boolean>;
   limits: SandboxLimits;
   onProgress?: (fraction: number) => void;
+  onWarmup?: (bars: number) => void;
   signal?: AbortSignal;
   transferBars?: boolean;
   onTimings?: (timings: SandboxTimings) => void;
@@ -175,7 +176,11 @@ export async function runJavaScript(job: JavaScriptJob): Promise<Float64Array> {
     });
     job.onProgress?.(1);
     job.onTimings?.(timings);
-    return readOutcome(new Float64Array(out), statusBuffer, job.compiled);
+    const targets = readOutcome(new Float64Array(out), statusBuffer, job.compiled);
+    // Written by the runner's own closure, but checked like everything from the isolate.
+    const warmup = status[STATUS.warmup]!;
+    job.onWarmup?.(Number.isInteger(warmup) && warmup >= 0 && warmup < n ? warmup : 0);
+    return targets;
   } finally {
     clearInterval(watchdog);
     clearTimeout(wallTimer);

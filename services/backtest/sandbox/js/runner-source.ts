@@ -20,6 +20,8 @@ export const STATUS = {
   messageLength: 3,
   /** Float64 index: characters of stack written. */
   stackLength: 4,
+  /** Float64 index: the indicator helpers' warm-up (see StrategyRequest.onWarmup). */
+  warmup: 5,
   /** Byte offset of the message (UTF-16), then of the stack. */
   messageOffset: 64,
   messageChars: 1024,
@@ -73,9 +75,26 @@ function describe(e) {
     return ["an exception that cannot be described was thrown", ""];
   }
 }
+// Each helper's output: how many leading NaN it has; the largest is the strategy's warm-up.
+let warmup = 0;
+function track(values) {
+  let i = 0;
+  const len = values.length;
+  while (i < len && values[i] !== values[i]) i++;
+  if (i < len && i > warmup) warmup = i;
+  return values;
+}
 const helpers = freeze((function () {
 ${INDICATORS_SOURCE}
-return { sma, ema, rsi, atr, bollinger, crossover };
+return {
+  sma: (x, n) => track(sma(x, n)),
+  ema: (x, n) => track(ema(x, n)),
+  // An undefined argument takes the helper's default, as in a direct call.
+  rsi: (x, n) => track(rsi(x, n)),
+  atr: (h, l, c, n) => track(atr(h, l, c, n)),
+  bollinger: (x, n, k) => { const b = bollinger(x, n, k); track(b.middle); return b; },
+  crossover,
+};
 })());
 function require(name) {
   if (name === "quantmind") return helpers;
@@ -118,6 +137,7 @@ try {
     return;
   }
   st[${STATUS.done}] = n;
+  st[${STATUS.warmup}] = warmup;
   if (refused !== "") finish(${OUTCOME.refused}, "module " + JSON.stringify(refused) + " is not available in the sandbox; only \"quantmind\" is", "");
   else st[${STATUS.outcome}] = ${OUTCOME.ok};
 } catch (e) {

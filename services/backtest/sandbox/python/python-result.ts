@@ -19,6 +19,7 @@ const HeaderSchema = z.object({
   message: z.string().max(4000),
   line: z.number().int().positive().nullable(),
   timing: z.object({ run_ms: z.number(), run_cpu_ms: z.number(), cpu_ms: z.number() }).optional(),
+  warmup: z.number().int().min(0).optional(),
 });
 
 /** CPU and run times the runner measured inside the sandbox (absent when the header lacks them). */
@@ -28,7 +29,13 @@ export interface PythonTiming {
   cpuMs: number;
 }
 
-export function parsePythonResult(bytes: Buffer, n: number, memoryMb: number, onTiming?: (timing: PythonTiming) => void): Float64Array {
+export function parsePythonResult(
+  bytes: Buffer,
+  n: number,
+  memoryMb: number,
+  onTiming?: (timing: PythonTiming) => void,
+  onWarmup?: (bars: number) => void,
+): Float64Array {
   if (bytes.length < 8) throw new StrategyRuntimeError("the strategy's process ended without a complete result");
   const headerLength = Number(bytes.readBigUInt64LE(0));
   if (headerLength > bytes.length - 8) throw new StrategyRuntimeError("the strategy's result was cut short");
@@ -49,6 +56,7 @@ export function parsePythonResult(bytes: Buffer, n: number, memoryMb: number, on
       // One copy into an aligned array (the payload sits at an arbitrary offset of the buffer).
       const targets = new Float64Array(n);
       new Uint8Array(targets.buffer).set(payload);
+      onWarmup?.(header.warmup !== undefined && header.warmup < n ? header.warmup : 0);
       return targets;
     }
     case "syntax":

@@ -25,7 +25,7 @@ import {
 import type { SandboxTimings } from "../js/run-javascript.js";
 import type { SandboxLimits } from "../limits.js";
 import { probePythonSandbox, type PythonSandboxOptions } from "./probe.js";
-import { parsePythonResult } from "./python-result.js";
+import { parsePythonResult, type PythonTiming } from "./python-result.js";
 import { pythonHeader } from "./runner-source.js";
 import { buildSandboxCommand } from "./sandbox-command.js";
 
@@ -37,6 +37,7 @@ export interface PythonJob {
   params: Record<string, number | string | boolean>;
   limits: SandboxLimits;
   onProgress?: (fraction: number) => void;
+  onWarmup?: (bars: number) => void;
   signal?: AbortSignal;
   onTimings?: (timings: SandboxTimings) => void;
 }
@@ -96,9 +97,8 @@ export async function runPython(job: PythonJob, options: PythonSandboxOptions = 
       if (settled || resultBytes === 0) return;
       result = () => {
         try {
-          settle(undefined, parsePythonResult(Buffer.concat(chunks, resultBytes), n, job.limits.memoryMb, (t) =>
-              job.onTimings?.({ isolateMs: 0, dataInMs: 0, compileMs: 0, ...t }),
-            ));
+          const onTiming = (t: PythonTiming) => job.onTimings?.({ isolateMs: 0, dataInMs: 0, compileMs: 0, ...t });
+          settle(undefined, parsePythonResult(Buffer.concat(chunks, resultBytes), n, job.limits.memoryMb, onTiming, job.onWarmup));
         } catch (error) {
           settle(error as Error);
         }

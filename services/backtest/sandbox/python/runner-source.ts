@@ -39,7 +39,8 @@ def _main(header):
         prog.close()
         timing = {"run_ms": (time.perf_counter() - clock[0]) * 1000, "run_cpu_ms": (time.process_time() - clock[1]) * 1000,
                   "cpu_ms": time.process_time() * 1000}
-        head = json.dumps({"outcome": outcome, "message": str(message)[:2000], "line": line, "timing": timing}).encode()
+        head = json.dumps({"outcome": outcome, "message": str(message)[:2000], "line": line, "timing": timing,
+                           "warmup": warm[0]}).encode()
         res.write(struct.pack("<Q", len(head)) + head + payload)
         res.close()
 
@@ -47,6 +48,30 @@ def _main(header):
     helpers.__dict__["_np"] = np
     exec(compile(HEADER["helpers"], "<quantmind>", "exec"), helpers.__dict__)
     sys.modules["quantmind"] = helpers
+
+    # Each helper's output: how many leading NaN it has; the largest is the strategy's warm-up
+    # (StrategyRequest.onWarmup). bollinger counts by its middle band; crossover is never NaN.
+    warm = [0]
+    def tracked(f, band=None):
+        def wrapper(*args, **kwargs):
+            r = f(*args, **kwargs)
+            v = r[band] if band else r
+            size = len(v)
+            if np is not None and isinstance(v, np.ndarray):
+                bad = np.isnan(v)
+                i = int(bad.argmin()) if size and not bad[bad.argmin()] else size
+            else:
+                i = 0
+                while i < size and v[i] != v[i]:
+                    i += 1
+            if i < size and i > warm[0]:
+                warm[0] = i
+            return r
+        wrapper.__name__, wrapper.__doc__ = f.__name__, f.__doc__
+        return wrapper
+    for name in ("sma", "ema", "rsi", "atr"):
+        setattr(helpers, name, tracked(getattr(helpers, name)))
+    helpers.bollinger = tracked(helpers.bollinger, "middle")
 
     def load(k):
         req.write(bytes((k,)))
