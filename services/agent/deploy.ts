@@ -57,6 +57,8 @@ const run: Runtime<AgentVariable> = {
   backends: ["redis"],
   stateless: false,
   scaling: { signal: "none" },
+  // config/brokers.yaml: the stack's broker variables (`quantmind:BINANCE_SPOT_API_KEY`) arrive as files.
+  brokers: true,
 };
 
 /**
@@ -68,7 +70,7 @@ const run: Runtime<AgentVariable> = {
 async function parse(delivered: Record<string, string | undefined>): Promise<Record<string, unknown>> {
   const { loadAgentConfig } = await import("./config.js");
   const { loadBrokersConfig } = await import("../brokers/config/load.js");
-  const { lookupVariable } = await import("../brokers/config/substitute.js");
+  const { lookupVariable, SubstitutionError } = await import("../brokers/config/substitute.js");
   const config = loadAgentConfig(delivered);
   const read = new Set<string>();
   const watched = new Proxy(delivered, {
@@ -79,8 +81,15 @@ async function parse(delivered: Record<string, string | undefined>): Promise<Rec
   });
   loadBrokersConfig(config.BROKERS_CONFIG, watched);
   const brokerVariables = [...read].filter((name) => !name.endsWith("_FILE")).flatMap((name) => {
-    const value = lookupVariable(delivered, name);
-    return value === undefined ? [] : [[name, value] as const];
+    try {
+      const value = lookupVariable(delivered, name);
+      return value === undefined ? [] : [[name, value] as const];
+    } catch (error) {
+      // Only a disabled entry's variable can fail here (an enabled one stopped the load above):
+      // left out, so a delivery the agent cannot read shows as not reaching it.
+      if (error instanceof SubstitutionError) return [];
+      throw error;
+    }
   });
   return { ...Object.fromEntries(brokerVariables), ...config };
 }
