@@ -5,15 +5,20 @@
  */
 import type { StackSecrets } from "../stacks/load.js";
 import type { StackConfig } from "../stacks/schema.js";
+import type { AnyServiceDescriptor } from "./descriptor.js";
 import { selectServices, stackCatalogue } from "./stack-services.js";
 import { createAwsTarget } from "./targets/aws.js";
 import { createLocalTarget } from "./targets/local.js";
 import type { DeployedTarget } from "./targets/target.js";
 import { createVpsTarget } from "./targets/vps.js";
 
+/** The catalogue the stack's target deploys: its chosen services with the secrets the stack has. */
+export function targetCatalogue(config: StackConfig, secrets: StackSecrets): AnyServiceDescriptor[] {
+  return stackCatalogue(config.target, selectServices(config.target, config.services).services, new Set(Object.keys(secrets)), config.brokerSecrets);
+}
+
 export function createTarget(config: StackConfig, secrets: StackSecrets): DeployedTarget {
-  const services = selectServices(config.target, config.services).services;
-  const catalogue = stackCatalogue(config.target, services, new Set(Object.keys(secrets)), config.brokerSecrets);
+  const catalogue = targetCatalogue(config, secrets);
   switch (config.target) {
     case "local":
       return createLocalTarget(config, secrets, { catalogue });
