@@ -106,11 +106,12 @@ export class AgentLoop {
   }
 
   private async handle(entries: StreamEntry[], redelivered: boolean): Promise<void> {
-    for (const entry of entries) {
+    for (const [i, entry] of entries.entries()) {
       // After stop(), entries already read stay pending: the next agent claims them.
       if (this.stopping) return;
       const started = performance.now();
-      const result = await this.processor.process(entry, redelivered);
+      // The next entry's state is read with this one's commit: one round trip per signal.
+      const result = await this.processor.process(entry, redelivered, entries[i + 1]);
       this.processed++;
       this.options.onProcessed?.(result, entry, performance.now() - started);
     }

@@ -34,6 +34,15 @@ async function redisHarness(broker: ScenarioBroker) {
   return createHarness([broker], {}, { streams, store, committer: store });
 }
 
+/** Appends signals and processes them as the agent's loop does: each with the next in hand. */
+async function sendBatch(h: Awaited<ReturnType<typeof redisHarness>>, ...signals: (object | string)[]) {
+  for (const s of signals) await h.streams.append(agentKeys.signals, typeof s === "string" ? s : JSON.stringify(s));
+  const entries = await h.streams.readGroup(agentKeys.signals, AGENT_CONSUMER_GROUP, "test", { count: 1000, blockMs: 0 });
+  const results = [];
+  for (const [i, entry] of entries.entries()) results.push(await h.processor.process(entry, false, entries[i + 1]));
+  return results;
+}
+
 async function commandCalls(): Promise<Record<string, number>> {
   const info = String(await redis.command("INFO", "commandstats"));
   return Object.fromEntries([...info.matchAll(/^cmdstat_([\w|]+):calls=(\d+)/gm)].map((m) => [m[1]!, Number(m[2])]));
@@ -60,6 +69,45 @@ describe("SignalProcessor on Redis", () => {
     const events = await h.streams.recent(agentKeys.events, 10);
     expect(events.map((e) => (JSON.parse(e.payload) as { signal_id: string }).signal_id).reverse()).toEqual([expect.any(String), ...sent.map((s) => s.id)]);
     for (const s of sent) expect(JSON.parse((await h.store.getOutcome(s.id))!)).toMatchObject({ status: "placed", signal_id: s.id });
+  });
+
+  it("in a batch, costs each signal one script call: the next signal's state comes with the commit", async () => {
+    const broker = new ScenarioBroker();
+    const h = await redisHarness(broker);
+    await h.send(signal(h.clock));
+    await redis.command("CONFIG", "RESETSTAT");
+    const results = await sendBatch(h, signal(h.clock), "{not json", signal(h.clock), signal(h.clock), signal(h.clock));
+    expect(results.map((r) => r.outcome.status)).toEqual(["placed", "dead_letter", "placed", "placed", "placed"]);
+    const calls = await commandCalls();
+    // Only the first signal reads on its own (the malformed entry needs no state; its commit reads the next one's).
+    expect(calls["mget"]).toBe(1);
+    expect((calls["evalsha"] ?? 0) + (calls["eval"] ?? 0)).toBe(5);
+    expect(await h.streams.pendingCount(agentKeys.signals, AGENT_CONSUMER_GROUP)).toBe(0);
+  });
+
+  it("in a batch, refuses the signal after the one during which the kill switch was set", async () => {
+    const broker = new ScenarioBroker();
+    const h = await redisHarness(broker);
+    const place = broker.placeOrder.bind(broker);
+    broker.placeOrder = async (request) => {
+      const result = await place(request);
+      if (broker.placeCalls === 2) await h.store.setKillSwitch(true, "test");
+      return result;
+    };
+    const results = await sendBatch(h, signal(h.clock), signal(h.clock), signal(h.clock), signal(h.clock));
+    expect(results.map((r) => r.outcome.status)).toEqual(["placed", "placed", "refused", "refused"]);
+    expect(results[2]!.outcome).toMatchObject({ limit: "kill_switch" });
+    expect(broker.placeCalls).toBe(2);
+  });
+
+  it("in a batch, gives a signal id sent twice in a row one order and one outcome", async () => {
+    const broker = new ScenarioBroker();
+    const h = await redisHarness(broker);
+    const s = signal(h.clock);
+    const [first, second] = await sendBatch(h, s, s);
+    expect(second).toEqual({ outcome: first!.outcome, first: false });
+    expect(broker.placeCalls).toBe(1);
+    expect(await h.streams.recent(agentKeys.events, 10)).toHaveLength(1);
   });
 
   it("gives a signal id sent twice one order and one outcome", async () => {

@@ -6,7 +6,7 @@
  */
 import { AGENT_CONSUMER_GROUP, agentKeys } from "../../shared/redis-keys.js";
 import type { EventStreams } from "../streams/event-streams.js";
-import type { AgentStore } from "./agent-store.js";
+import type { AgentStore, SignalState } from "./agent-store.js";
 
 /** Events kept on the event and dead-letter streams (Redis trims whole nodes, so a few more may stay). */
 export const EVENTS_MAX_LEN = 10_000;
@@ -22,9 +22,17 @@ export interface OutcomeCommit {
   event: string;
   /** Also published on the dead-letter stream, when given. */
   deadLetter?: string;
+  /**
+   * The id of the signal processed next, if known: its state (recorded outcome, kill switch) is
+   * read right after this commit, in the same round trip, as the next signal starts.
+   */
+  nextSignalId?: string;
 }
 
-export type CommitResult = { first: true } | { first: false; recorded: string | undefined };
+export type CommitResult = ({ first: true } | { first: false; recorded: string | undefined }) & {
+  /** The next signal's state, read after the commit, when `nextSignalId` was given. */
+  next?: SignalState;
+};
 
 export interface OutcomeCommitter {
   /** Records, publishes and acknowledges; `first: false` when an outcome was recorded before (nothing is published then). */
@@ -39,6 +47,12 @@ export class StepwiseCommitter implements OutcomeCommitter {
   ) {}
 
   async commitOutcome(commit: OutcomeCommit): Promise<CommitResult> {
+    const result = await this.commit(commit);
+    if (commit.nextSignalId === undefined) return result;
+    return { ...result, next: await this.store.signalState(commit.nextSignalId) };
+  }
+
+  private async commit(commit: OutcomeCommit): Promise<CommitResult> {
     const first = await this.store.recordOutcome(commit.recordId, commit.outcome);
     if (!first) {
       const recorded = await this.store.getOutcome(commit.recordId);

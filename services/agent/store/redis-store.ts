@@ -1,8 +1,9 @@
 /**
  * The agent's state in Redis, under the keys of services/shared/redis-keys.ts. Outcomes are
  * written with SET NX, so two agents that both processed a redelivered signal record one outcome.
- * A signal costs two round trips here: one read before routing (its outcome and the kill switch,
- * one MGET) and one commit after (a script: acknowledge, record, publish).
+ * A signal costs at most two round trips here: one read before routing (its outcome and the kill
+ * switch, one MGET) and one commit after (a script: acknowledge, record, publish), which also
+ * reads the next signal's outcome and the kill switch when the agent has one waiting.
  */
 import { Redis } from "ioredis";
 import { AGENT_CONSUMER_GROUP, agentKeys } from "../../shared/redis-keys.js";
@@ -13,7 +14,7 @@ import { COMMIT_OUTCOME_LUA } from "./commit-outcome.lua.js";
 import { EVENTS_MAX_LEN, type CommitResult, type OutcomeCommit, type OutcomeCommitter } from "./outcome-commit.js";
 
 type Scripts = Redis & {
-  agentCommitOutcome(...args: string[]): Promise<[0 | 1, (string | null)?]>;
+  agentCommitOutcome(...args: string[]): Promise<[first: 0 | 1, recorded: string, hasNext: 0 | 1, nextRecorded: string, killSwitch: 0 | 1]>;
 };
 
 export class RedisAgentStore implements AgentStore, OutcomeCommitter {
@@ -32,7 +33,7 @@ export class RedisAgentStore implements AgentStore, OutcomeCommitter {
     });
     client.on("error", () => undefined);
     // EVALSHA, falling back to EVAL once after a restart emptied the script cache.
-    client.defineCommand("agentCommitOutcome", { numberOfKeys: 4, lua: COMMIT_OUTCOME_LUA });
+    client.defineCommand("agentCommitOutcome", { numberOfKeys: 6, lua: COMMIT_OUTCOME_LUA });
     this.client = client as Scripts;
   }
 
@@ -58,11 +59,15 @@ export class RedisAgentStore implements AgentStore, OutcomeCommitter {
 
   async commitOutcome(commit: OutcomeCommit): Promise<CommitResult> {
     return this.run(async () => {
-      const [first, recorded] = await this.client.agentCommitOutcome(
+      const next = commit.nextSignalId;
+      const [first, recorded, hasNext, nextRecorded, killSwitch] = await this.client.agentCommitOutcome(
         agentKeys.outcome(commit.recordId),
         agentKeys.signals,
         agentKeys.events,
         agentKeys.deadLetter,
+        // Without a next signal the script reads nothing more; the key is named only to be declared.
+        agentKeys.outcome(next ?? commit.recordId),
+        agentKeys.killSwitch,
         commit.outcome,
         String(OUTCOME_TTL_MS),
         AGENT_CONSUMER_GROUP,
@@ -70,8 +75,11 @@ export class RedisAgentStore implements AgentStore, OutcomeCommitter {
         commit.event,
         String(EVENTS_MAX_LEN),
         commit.deadLetter ?? "",
+        next === undefined ? "" : "1",
       );
-      return first === 1 ? { first: true } : { first: false, recorded: recorded ?? undefined };
+      const result: CommitResult = first === 1 ? { first: true } : { first: false, recorded: recorded === "" ? undefined : recorded };
+      if (hasNext === 1) result.next = { recorded: nextRecorded === "" ? undefined : nextRecorded, killSwitch: killSwitch === 1 };
+      return result;
     });
   }
 

@@ -69,6 +69,24 @@ export function describeStoreSuite(name: string, open: () => Promise<StoreHandle
       expect(await h.store.signalState("s-3")).toEqual({ recorded: "done", killSwitch: false });
     });
 
+    it("reads the next signal's state after a commit, when asked, seeing that commit", async () => {
+      const [a, b] = await pending(2);
+      expect((await h.committer.commitOutcome({ recordId: "s-4", outcome: "four", entryId: a!, event: "e" })).next).toBeUndefined();
+      await h.store.setKillSwitch(true, "test");
+      // The same id next (a signal sent twice): its state shows the outcome just recorded.
+      expect(await h.committer.commitOutcome({ recordId: "s-5", outcome: "five", entryId: b!, event: "e", nextSignalId: "s-5" })).toEqual({
+        first: true,
+        next: { recorded: "five", killSwitch: true },
+      });
+      await h.store.setKillSwitch(false);
+      const [c] = await pending(1);
+      expect(await h.committer.commitOutcome({ recordId: "s-4", outcome: "again", entryId: c!, event: "e", nextSignalId: "s-6" })).toEqual({
+        first: false,
+        recorded: "four",
+        next: { recorded: undefined, killSwitch: false },
+      });
+    });
+
     it("keeps the first day-start equity offered per broker and UTC day, also after another day was asked", async () => {
       expect(await h.store.dayStartEquity("b1", "2026-12-03", 100)).toBe(100);
       expect(await h.store.dayStartEquity("b1", "2026-12-03", 50)).toBe(100);
