@@ -155,6 +155,8 @@ export async function benchBacktestSandbox(): Promise<void> {
       `${rate(t.runCpuMs)} per CPU-second; whole process CPU ${t.cpuMs.toFixed(1)} ms = ${rate(t.cpuMs)} per CPU-second`,
   );
   const host = process.cpuUsage(cpuBefore);
-  console.log(`Python host side (Node: spawning, pipes, result): ${((host.user + host.system) / 1000 / (2 * (ROUNDS + 1))).toFixed(1)} ms CPU per job`);
+  // Starting the sandbox forks this process, which costs in proportion to its resident memory.
+  const rssMb = Math.round(process.memoryUsage().rss / 2 ** 20);
+  console.log(`Python host side (Node: spawning, pipes, result): ${((host.user + host.system) / 1000 / (2 * (ROUNDS + 1))).toFixed(1)} ms CPU per job, at ${rssMb} MB resident`);
   console.log(`load average at the end: ${load()}`);
 }
