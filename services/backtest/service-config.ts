@@ -15,28 +15,34 @@ export const BUNDLED_DATA_DIR = path.join(PACKAGE_ROOT, "data", "backtest");
 export const BACKTEST_SECRETS = ["REDIS_PASSWORD", "MCP_API_KEY", "BACKTEST_MT5_TOKEN"] as const;
 
 export const BacktestEnvSchema = z.object({
-  /** Where the generated API key lives; default `.quantmind`. */
-  QM_DATA_DIR: z.string().default(".quantmind"),
-  /** CSV/Parquet datasets; default: the bundled ones (data/backtest). */
-  BACKTEST_DATA_DIR: z.string().default(BUNDLED_DATA_DIR),
-  /** Remote bars (Binance) cached as columnar files; default `<QM_DATA_DIR>/backtest-cache`. */
-  BACKTEST_CACHE_DIR: z.string().optional(),
-  /** Unset: the in-process queue (jobs run inside the MCP server's process). */
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, "expected redis://host:port").optional(),
-  REDIS_PASSWORD: z.string().optional(),
-  /** Jobs one process runs at once, 1-10; default: cores (at most 10). */
-  BACKTEST_WORKERS: z.coerce.number().int().min(1).max(10).default(Math.min(availableParallelism(), 10)),
-  /** Wall-clock limit of one job (sandbox included); default 60 s. */
-  BACKTEST_TIME_LIMIT_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
-  /** Memory limit of the strategy sandbox; default 512 MB. */
-  BACKTEST_MEMORY_MB: z.coerce.number().int().min(64).max(16_384).default(512),
-  /** Attempts per job for infrastructure failures (strategy errors are never retried); default 3. */
-  BACKTEST_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
-  /** Most points optimize_strategy runs at once; default 100. */
-  BACKTEST_MAX_GRID_POINTS: z.coerce.number().int().min(1).max(1000).default(DEFAULT_MAX_GRID_POINTS),
-  /** Redis queue: how often workers look for jobs of a dead worker, and how long a job lock lasts; default 30 s each. */
-  BACKTEST_STALLED_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
-  BACKTEST_LOCK_DURATION_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  QM_DATA_DIR: z.string().default(".quantmind").describe("The generated API key, client configs, and the default bar cache"),
+  BACKTEST_DATA_DIR: z
+    .string()
+    .default(BUNDLED_DATA_DIR)
+    .meta({ description: "Directory of CSV and Parquet datasets (one file per dataset)", docDefault: "the bundled ones, `data/backtest`" }),
+  BACKTEST_CACHE_DIR: z
+    .string()
+    .optional()
+    .meta({ description: "Remote bars (Binance) cached as columnar files; the worker's only writable path", docDefault: "`<QM_DATA_DIR>/backtest-cache`" }),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "expected redis://host:port")
+    .optional()
+    .describe("Redis for the job queue and results (`redis://host:port`); unset: the in-process queue, jobs run inside the MCP server"),
+  REDIS_PASSWORD: z.string().optional().describe("Redis password"),
+  BACKTEST_WORKERS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10)
+    .default(Math.min(availableParallelism(), 10))
+    .meta({ description: "Jobs one process runs at once", docDefault: "the cores, at most 10" }),
+  BACKTEST_TIME_LIMIT_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000).describe("Wall-clock limit of one job's strategy, in ms (TIM_TIMEOUT past it)"),
+  BACKTEST_MEMORY_MB: z.coerce.number().int().min(64).max(16_384).default(512).describe("Memory limit of one job's sandbox, in MB (TIM_MEMORY past it)"),
+  BACKTEST_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3).describe("Attempts per job after infrastructure failures (a strategy's own errors are never retried)"),
+  BACKTEST_MAX_GRID_POINTS: z.coerce.number().int().min(1).max(1000).default(DEFAULT_MAX_GRID_POINTS).describe("Most parameter combinations one `optimize_strategy` call runs"),
+  BACKTEST_STALLED_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(30_000).describe("Redis queue: how often workers look for the jobs of a dead worker, in ms"),
+  BACKTEST_LOCK_DURATION_MS: z.coerce.number().int().min(100).max(600_000).default(30_000).describe("Redis queue: how long a worker's lock on a job lasts without renewal, in ms"),
   // The MT5 bridge (services/mt5-bridge) whose Strategy Tester runs `mq5` strategies; the same
   // four settings as an mt5_socket broker entry. All unset: mq5 jobs are refused (MQ5_UNAVAILABLE).
   BACKTEST_MT5_HOST: z.string().min(1).optional().describe("MT5 bridge host for `mq5` strategies (its Strategy Tester); unset: `mq5` is refused with MQ5_UNAVAILABLE"),
