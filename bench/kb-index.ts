@@ -13,10 +13,13 @@ import { listArticleFiles } from "../services/kb/articles.js";
 import { timed } from "./lib/stats.js";
 
 export interface IndexBenchResult {
+  embedder: "use-lite" | "static";
   workers: number;
   articles: number;
   chunks: number;
   seconds: number;
+  /** CPU time of the whole process (all threads) during the run: the machine is shared, wall time is noisy. */
+  cpuSeconds: number;
   chunksPerSecond: number;
   rerunSeconds: number;
 }
@@ -32,8 +35,16 @@ export async function buildBenchCorpus(root: string, copies: number): Promise<vo
   }
 }
 
-export async function benchIndexing(options: { dataDir: string; articlesDir: string; workers: number }): Promise<IndexBenchResult> {
+export async function benchIndexing(options: {
+  dataDir: string;
+  articlesDir: string;
+  workers: number;
+  /** Default use-lite. */
+  embedder?: "use-lite" | "static";
+}): Promise<IndexBenchResult> {
+  const embedder = options.embedder ?? "use-lite";
   const config = loadKbConfig({
+    KB_EMBEDDER: embedder,
     QM_DATA_DIR: options.dataDir,
     KB_ARTICLES_DIR: options.articlesDir,
     KB_EMBED_WORKERS: String(options.workers),
@@ -42,11 +53,15 @@ export async function benchIndexing(options: { dataDir: string; articlesDir: str
   const deps = await createKbDeps(config, createLogger("bench", { level: "warn" }), "index");
   try {
     const bar = createProgressBar(`indexing (${options.workers} worker${options.workers > 1 ? "s" : ""})`);
+    const cpuBefore = process.cpuUsage();
     const [summary, ms] = await timed(() => runKbIndex(config, deps, { onProgress: (p) => bar.update(p.chunksEmbedded, p.chunksPlanned) }));
+    const cpu = process.cpuUsage(cpuBefore);
     bar.stop();
     const [, rerunMs] = await timed(() => runKbIndex(config, deps));
     return {
+      embedder,
       workers: options.workers,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
       articles: summary.indexed.length,
       chunks: summary.chunksEmbedded,
       seconds: ms / 1000,

@@ -1,7 +1,7 @@
 /**
- * Search latency with 20,000 chunks in the embedded store:
+ * Search latency with 20,000 chunks in the embedded store, for one embedder (use-lite or static):
  * - through MCP over HTTP, against the real `quantmind serve kb` process, query embedding
- *   included (the official SDK client, one request at a time);
+ *   included (the official SDK client, one request at a time), in each search mode asked for;
  * - the vector search alone (store.searchArticles), unfiltered and filtered by category.
  *
  * The store is grown from real embeddings: every chunk of one copy of the sample corpus, plus
@@ -11,9 +11,9 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import path from "node:path";
-import { createUseLiteEmbedder, USE_LITE_DIMENSION, USE_LITE_MODEL } from "../services/kb/embed/use-lite.js";
+import { createEmbedder } from "../services/kb/embed/create-embedder.js";
 import { openEmbeddedStore } from "../services/kb/stores/embedded-store.js";
-import type { StoredPoint } from "../services/kb/stores/vector-store.js";
+import type { SearchMode, StoredPoint } from "../services/kb/stores/vector-store.js";
 import { pointId } from "../services/kb/point-id.js";
 import { BUNDLED_ARTICLES_DIR } from "../services/kb/config.js";
 import { startHttpServer, TEST_API_KEY } from "../test/helpers/kb-cli.js";
@@ -23,9 +23,11 @@ import { formatLatency, summarise, timed, type LatencySummary } from "./lib/stat
 const COLLECTION = "mql5_articles";
 
 export interface SearchBenchResult {
+  embedder: "use-lite" | "static";
   points: number;
   buildSeconds: number;
-  mcpHttp: LatencySummary;
+  /** Through MCP over HTTP, per search mode. */
+  mcpHttp: Partial<Record<SearchMode, LatencySummary>>;
   vectorOnly: LatencySummary;
   vectorFiltered: LatencySummary;
 }
@@ -44,11 +46,12 @@ function gaussian(seed: number): () => number {
 async function growStore(sourceDir: string, targetDir: string, target: number): Promise<number> {
   const source = await openEmbeddedStore({ dir: sourceDir, collection: COLLECTION });
   const originals = await source.exportPoints((p) => p.path.split("/")[1] === "copy-00");
+  const meta = (await source.getCollectionMeta())!;
   await source.close();
   const store = await openEmbeddedStore({ dir: targetDir, collection: COLLECTION });
-  await store.ensureCollection({ model: USE_LITE_MODEL, dimension: USE_LITE_DIMENSION });
+  await store.ensureCollection(meta);
   const noise = gaussian(42);
-  const sigma = 0.62 / Math.sqrt(USE_LITE_DIMENSION);
+  const sigma = 0.62 / Math.sqrt(meta.dimension);
   let written = 0;
   for (let variant = 0; written < target; variant++) {
     const batch: StoredPoint[] = [];
@@ -67,33 +70,50 @@ async function growStore(sourceDir: string, targetDir: string, target: number): 
   return written;
 }
 
-export async function benchSearch(options: { indexedDataDir: string; workDir: string; points: number }): Promise<SearchBenchResult> {
+export async function benchSearch(options: {
+  indexedDataDir: string;
+  workDir: string;
+  points: number;
+  /** Must be the embedder that built indexedDataDir. Default use-lite. */
+  embedder?: "use-lite" | "static";
+  /** Default: vector only. */
+  modes?: SearchMode[];
+}): Promise<SearchBenchResult> {
+  const embedderName = options.embedder ?? "use-lite";
+  const modes = options.modes ?? ["vector"];
   const dataDir = path.join(options.workDir, "data");
   const [points, buildMs] = await timed(() => growStore(path.join(options.indexedDataDir, "kb"), path.join(dataDir, "kb"), options.points));
   console.log(`store: ${points} points, built in ${(buildMs / 1000).toFixed(1)} s`);
 
-  const server = await startHttpServer({ dataDir, articlesDir: BUNDLED_ARTICLES_DIR });
+  const server = await startHttpServer(
+    { dataDir, articlesDir: BUNDLED_ARTICLES_DIR },
+    { KB_EMBEDDER: embedderName, MCP_RATE_LIMIT_PER_MINUTE: "0" },
+  );
   const client = new Client({ name: "kb-bench", version: "1.0.0" });
-  const mcpSamples: number[] = [];
+  const mcpHttp: SearchBenchResult["mcpHttp"] = {};
   try {
     await client.connect(new StreamableHTTPClientTransport(new URL(server.mcpUrl), { requestInit: { headers: { "x-api-key": TEST_API_KEY } } }));
-    const search = (query: string) => client.callTool({ name: "search_knowledge_base", arguments: { query, limit: 5 } });
-    for (const query of BENCH_QUERIES.slice(0, 20)) await search(query); // warm-up
-    for (let round = 0; round < 10; round++) {
-      for (const query of BENCH_QUERIES) {
-        const [result, ms] = await timed(() => search(`${query}${round > 0 ? ` (${round})` : ""}`));
-        if (result.isError) throw new Error(`search failed: ${JSON.stringify(result.content)}`);
-        mcpSamples.push(ms);
+    for (const mode of modes) {
+      const search = (query: string) => client.callTool({ name: "search_knowledge_base", arguments: { query, limit: 5, mode } });
+      for (const query of BENCH_QUERIES.slice(0, 20)) await search(query); // warm-up
+      const samples: number[] = [];
+      for (let round = 0; round < 10; round++) {
+        for (const query of BENCH_QUERIES) {
+          const [result, ms] = await timed(() => search(`${query}${round > 0 ? ` (${round})` : ""}`));
+          if (result.isError) throw new Error(`search failed: ${JSON.stringify(result.content)}`);
+          samples.push(ms);
+        }
       }
+      mcpHttp[mode] = summarise(samples);
     }
   } finally {
     await client.close();
     await server.stop();
   }
 
-  const embedder = createUseLiteEmbedder();
+  const embedder = await createEmbedder(embedderName === "static" ? { provider: "static" } : { provider: "use-lite", workers: 1 });
   const vectors = await embedder.embed(BENCH_QUERIES);
-  await embedder.close();
+  await embedder.close?.();
   const store = await openEmbeddedStore({ dir: path.join(dataDir, "kb"), collection: COLLECTION });
   const categories = (await store.listCategories()).map((c) => c.category);
   const vectorSamples: number[] = [];
@@ -107,16 +127,19 @@ export async function benchSearch(options: { indexedDataDir: string; workDir: st
   await store.close();
 
   return {
+    embedder: embedderName,
     points,
     buildSeconds: buildMs / 1000,
-    mcpHttp: summarise(mcpSamples),
+    mcpHttp,
     vectorOnly: summarise(vectorSamples.slice(200)),
     vectorFiltered: summarise(filteredSamples.slice(200)),
   };
 }
 
 export function printSearchResult(result: SearchBenchResult): void {
-  console.log(formatLatency(`search through MCP/HTTP (${result.points} chunks, query embedding included)`, result.mcpHttp));
+  for (const [mode, latency] of Object.entries(result.mcpHttp)) {
+    console.log(formatLatency(`${result.embedder}: ${mode} search through MCP/HTTP (${result.points} chunks, query embedding included)`, latency));
+  }
   console.log(formatLatency("vector search alone, unfiltered", result.vectorOnly));
   console.log(formatLatency("vector search alone, filtered by category", result.vectorFiltered));
 }

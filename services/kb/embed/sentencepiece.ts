@@ -12,7 +12,9 @@ export type Vocabulary = ReadonlyArray<readonly [string, number]>;
 /** Ids below this are reserved (unknown, <s>, </s>, extras) and never matched as pieces. */
 const RESERVED_SYMBOLS = 6;
 const SEPARATOR = "\u2581";
+const SEPARATOR_CODE = SEPARATOR.codePointAt(0)!;
 const UNKNOWN_ID = 0;
+const ASCII = /^\p{ASCII}*$/u;
 
 interface TrieNode {
   children: Map<number, TrieNode>;
@@ -52,47 +54,97 @@ export class SentencePieceTokenizer {
     });
   }
 
+  // Working buffers, grown as needed and reused: the indexer tokenizes many short texts (the
+  // chunker counts tokens of every candidate chunk), and fresh arrays per call made the garbage
+  // collector the largest cost of a static-embedder index run.
+  private symbols = new Uint32Array(1024);
+  private best = new Float64Array(1025);
+  private words = new Int32Array(1025);
+
   /** Token ids of `text` (NFKC-normalised, spaces as "▁", one leading "▁"), as the package encodes it. */
   encode(text: string): number[] {
-    const normalized = text.normalize("NFKC");
-    if (normalized.length === 0) return [];
-    const symbols = codePoints(SEPARATOR + normalized.replaceAll(" ", SEPARATOR));
-    const n = symbols.length;
-    const best = new Float64Array(n + 1);
-    const words = new Int32Array(n + 1);
+    const n = this.lattice(text);
+    const reversed: number[] = [];
+    this.walkBack(n, (id) => reversed.push(id));
+    return reversed.reverse();
+  }
+
+  /** The number of tokens encode(text) returns, without building the list. */
+  count(text: string): number {
+    let count = 0;
+    this.walkBack(this.lattice(text), () => count++);
+    return count;
+  }
+
+  /** Fills the Viterbi lattice for `text`; returns its length in symbols. */
+  private lattice(text: string): number {
+    // NFKC leaves ASCII unchanged; skipping it saves a copy of every ASCII text.
+    const normalized = ASCII.test(text) ? text : text.normalize("NFKC");
+    if (normalized.length === 0) return 0;
+    const n = this.loadSymbols(normalized);
+    const { symbols } = this;
+    if (this.best.length < n + 1) {
+      this.best = new Float64Array(2 * (n + 1));
+      this.words = new Int32Array(2 * (n + 1));
+    }
+    const best = this.best;
+    const words = this.words;
+    best.fill(0, 0, n + 1);
+    words.fill(0, 0, n + 1);
     // The package builds the whole lattice, then visits the pieces ending at each position in
     // increasing start order. Relaxing forwards from each start in increasing order visits
     // them in that same order, with best[start] already final, so ties break identically.
-    const relax = (end: number, id: number, score: number): void => {
-      // The package's rule, ties and its "0 means unset" included.
-      if (best[end] === 0 || score >= best[end]!) {
-        best[end] = score;
-        words[end] = id;
-      }
-    };
     for (let start = 0; start < n; start++) {
       const base = best[start]!;
       let node = this.root.children.get(symbols[start]!);
       let matched = false;
       for (let i = start; node; ) {
         if (node.id >= 0) {
-          relax(i + 1, node.id, this.scores[node.id]! + base);
+          const score = this.scores[node.id]! + base;
+          // The package's rule, ties and its "0 means unset" included.
+          if (best[i + 1] === 0 || score >= best[i + 1]!) {
+            best[i + 1] = score;
+            words[i + 1] = node.id;
+          }
           matched = true;
         }
         i++;
         node = i < n ? node.children.get(symbols[i]!) : undefined;
       }
       // No piece starts here: one unknown symbol with score 0, as the package does.
-      if (!matched) relax(start + 1, UNKNOWN_ID, base);
+      if (!matched && (best[start + 1] === 0 || base >= best[start + 1]!)) {
+        best[start + 1] = base;
+        words[start + 1] = UNKNOWN_ID;
+      }
     }
-    const reversed: number[] = [];
+    return n;
+  }
+
+  /** Visits the chosen pieces from the end, merging runs of unknowns, as the package does. */
+  private walkBack(n: number, visit: (id: number) => void): void {
     let previousUnknown = false;
     for (let at = n; at > 0; ) {
-      const id = words[at]!;
-      if (!(previousUnknown && id === UNKNOWN_ID)) reversed.push(id);
+      const id = this.words[at]!;
+      if (!(previousUnknown && id === UNKNOWN_ID)) visit(id);
       previousUnknown = id === UNKNOWN_ID;
       at -= this.pieceLengths[id]!;
     }
-    return reversed.reverse();
+  }
+
+  /** "▁" + text with spaces as "▁", as code points, into this.symbols; returns the count. */
+  private loadSymbols(text: string): number {
+    if (this.symbols.length < text.length + 1) this.symbols = new Uint32Array(2 * (text.length + 1));
+    const symbols = this.symbols;
+    symbols[0] = SEPARATOR_CODE;
+    let n = 1;
+    for (let i = 0; i < text.length; i++) {
+      let code = text.charCodeAt(i);
+      if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+        code = text.codePointAt(i)!;
+        if (code > 0xffff) i++;
+      }
+      symbols[n++] = code === 32 ? SEPARATOR_CODE : code;
+    }
+    return n;
   }
 }

@@ -85,7 +85,7 @@ export function createStaticEmbedder(options: StaticEmbedderOptions = {}): Embed
     model,
     dimension,
     maxInputTokens,
-    countTokens: (text) => tokenizer.encode(text).length,
+    countTokens: (text) => tokenizer.count(text),
     embed: async (texts) => texts.map(embedOne),
   };
 }
