@@ -30,6 +30,8 @@ if (process.argv[2] === "backtest-queue") await import("./backtest-queue.js").th
 if (process.argv[2] === "fuzz") await import("./fuzz.js").then(async ({ benchFuzz }) => (await benchFuzz(), process.exit()));
 // npm run bench -- kb-stall: a burst of 100 searches vs another client's kb_stats, before and after the hardening (bench/kb-stall.ts)
 if (process.argv[2] === "kb-stall") await import("./kb-stall.js").then(async ({ benchKbStall }) => (await benchKbStall(), process.exit()));
+// npm run bench -- kb-static: indexing and search with the static embedder, every search mode (bench/kb-static.ts)
+if (process.argv[2] === "kb-static") await import("./kb-static.js").then(async ({ benchKbStatic }) => (await benchKbStatic(), process.exit()));
 // npm run bench -- mt5-bridge: round trips through the Python MT5 bridge over TLS on loopback (bench/mt5-bridge.ts)
 if (process.argv[2] === "mt5-bridge") await import("./mt5-bridge.js").then(async ({ benchMt5Bridge }) => (await benchMt5Bridge(), process.exit()));
 // npm run bench -- kb-quality: nDCG@10, recall@5 and MRR of KB search per mode and embedder over data/kb-eval (bench/kb-quality.ts)
