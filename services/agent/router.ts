@@ -77,7 +77,10 @@ export class SignalRouter {
     }
 
     const info = await this.symbolInfo(broker, signal.symbol);
-    const position = netPosition(await broker.getPositions(signal.symbol), signal.symbol);
+    // The three reads the decision needs are independent: ask for them at once, so a remote
+    // broker (the MT5 bridge) costs one round trip here instead of three.
+    const [positions, tick, account] = await Promise.all([broker.getPositions(signal.symbol), broker.getTick(signal.symbol), broker.getAccount()]);
+    const position = netPosition(positions, signal.symbol);
     let side = signal.side ?? "buy";
     let quantity = signal.quantity ?? 0;
     if (signal.target_position !== undefined) {
@@ -91,9 +94,7 @@ export class SignalRouter {
       return { status: "rejected", ...base, code: "INVALID_ORDER", message: `quantity ${signal.quantity} is below the symbol's minimum ${info.minQuantity}` };
     }
 
-    const tick = await broker.getTick(signal.symbol);
     this.governor.observePrice(signal.broker, signal.symbol, (tick.bid + tick.ask) / 2);
-    const account = await broker.getAccount();
     const dayStart = await this.store.dayStartEquity(signal.broker, utcDay(this.now()), account.equity);
     const decision = this.governor.evaluate({
       broker: signal.broker,
