@@ -3,7 +3,7 @@
  * where secret files are mounted, the health probe and its timing. Shared by the Docker and
  * ECS components and by the container test tier, so tests run exactly what `pulumi up` deploys.
  */
-import { DEFAULT_HEALTH_PATH, type BackupSettings } from "./descriptor.js";
+import { DEFAULT_HEALTH_PATH, type BackupSettings, type EmbedderSettings } from "./descriptor.js";
 
 /** Where the image keeps the application (see the Dockerfile). */
 export const IMAGE_APP_DIR = "/app";
@@ -31,6 +31,15 @@ export function healthcheckCommand(port: number, path: string = DEFAULT_HEALTH_P
  * which ignore start intervals; three failures in a row after a 30 s grace period is unhealthy.
  */
 export const HEALTHCHECK_TIMING = { intervalSeconds: 5, timeoutSeconds: 5, startPeriodSeconds: 30, retries: 3 } as const;
+
+/** The knowledge base's embedder settings of a stack's configuration (only those it sets). */
+export function embedderSettings(config: { kbEmbedder?: EmbedderSettings["kind"]; embeddingsUrl?: string; embeddingsModel?: string }): EmbedderSettings {
+  return {
+    ...(config.kbEmbedder !== undefined && { kind: config.kbEmbedder }),
+    ...(config.embeddingsUrl !== undefined && { url: config.embeddingsUrl }),
+    ...(config.embeddingsModel !== undefined && { model: config.embeddingsModel }),
+  };
+}
 
 /** The backup settings of a stack's configuration. */
 export function backupSettings(config: {

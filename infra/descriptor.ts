@@ -56,8 +56,17 @@ export interface DeployContext {
   backup: BackupSettings;
   /** aws only: the stack's object store (S3) a runtime with `objectStore` writes to. */
   objectStore?: { bucket: string; region: string; prefix: string };
+  /** The knowledge base's embedder from the stack (`kbEmbedder`, `embeddingsUrl`, `embeddingsModel`); unset fields: the service's defaults. */
+  embedder?: EmbedderSettings;
   /** vps only: the MT5 bridge on the Windows host, as the Docker host's containers reach it. */
   mt5Bridge?: Mt5BridgeEndpoint;
+}
+
+/** Which embedder the knowledge base uses, and for `openai` where (its key is the `embeddingsApiKey` secret). */
+export interface EmbedderSettings {
+  kind?: "use-lite" | "static" | "openai";
+  url?: string;
+  model?: string;
 }
 
 /** The MT5 bridge (JSON-RPC over TLS) a target runs beside its services. */

@@ -29,6 +29,8 @@ const EXAMPLE_VALUES: Record<string, string> = {
   vpsSshPublicKey: '"$(cat ~/.ssh/quantmind_ed25519.pub)"',
   vpsLinuxAddress: "<linux-host-address>",
   vpsWindowsAddress: "<windows-host-address>",
+  embeddingsUrl: "https://<endpoint>/v1",
+  embeddingsModel: "<model, e.g. text-embedding-3-small>",
 };
 
 /** Splits `quantmind:` keys out of the full config map; other namespaces are providers' own. */
@@ -162,6 +164,14 @@ function crossFieldChecks(
   for (const { key, problem } of brokerEndpointProblems(config.environment, config)) {
     problems.push(problem);
     commands.push(`pulumi config rm --stack ${stack} ${CONFIG_NAMESPACE}:${key}`);
+  }
+  if (config.kbEmbedder === "openai") {
+    for (const key of ["embeddingsUrl", "embeddingsModel"] as const) {
+      if (config[key] === undefined) {
+        problems.push(`quantmind:${key} is required when quantmind:kbEmbedder=openai`);
+        commands.push(set(key));
+      }
+    }
   }
   if (config.target === "aws" && config.mcpMinTasks > config.mcpMaxTasks) {
     problems.push(`quantmind:mcpMinTasks=${config.mcpMinTasks} exceeds quantmind:mcpMaxTasks=${config.mcpMaxTasks}`);

@@ -74,6 +74,15 @@ const common = {
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
   /** Knowledge-base collection name; default `mql5_articles`. */
   kbCollection: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "use 1-64 letters, digits, - or _").default("mql5_articles"),
+  /** The knowledge base's embedder (KB_EMBEDDER): `use-lite`, `static` or `openai`; default: the service's own (`use-lite`). */
+  kbEmbedder: z.enum(["use-lite", "static", "openai"]).optional(),
+  /**
+   * With `kbEmbedder=openai` (both required): the OpenAI-compatible endpoint's API root including
+   * the version (EMBEDDINGS_URL) and the model (EMBEDDINGS_MODEL). Its key, if it needs one, is the
+   * `embeddingsApiKey` secret.
+   */
+  embeddingsUrl: z.url({ protocol: /^https?$/, error: "expected an http(s):// URL such as https://api.openai.com/v1" }).optional(),
+  embeddingsModel: z.string().regex(/^[A-Za-z0-9._:/-]{1,200}$/, "expected a model name such as text-embedding-3-small").optional(),
   /** Binance REST base URLs; default: the testnets for dev and testnet, mainnet for prod. */
   binanceSpotUrl: httpsUrl.optional(),
   binanceFuturesUrl: httpsUrl.optional(),

@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ANY_IPV4 } from "../ipv4.js";
 import { fileURLToPath } from "node:url";
 import { SERVICE_CATALOGUE } from "../catalogue.js";
-import { backupSettings } from "../container-conventions.js";
+import { backupSettings, embedderSettings } from "../container-conventions.js";
 import { resolveEnv, mcpOf, type AnyServiceDescriptor, type DeployContext, type Runtime } from "../descriptor.js";
 import { deploymentsFor, type Deployment } from "../deployments.js";
 import { DescriptorError, TargetConfigError } from "../errors.js";
@@ -150,6 +150,7 @@ export function createAwsTarget(config: AwsStackConfig, secrets: StackSecrets, o
     redisUrl,
     logLevel: config.logLevel,
     kbCollection: config.kbCollection,
+    embedder: embedderSettings(config),
     backup: backupSettings(config),
   }));
   const objectStoreContext = pulumi

@@ -6,7 +6,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { QDRANT_HTTP_PORT, REDIS_PORT } from "../backends.js";
 import { SERVICE_CATALOGUE } from "../catalogue.js";
-import { backupSettings } from "../container-conventions.js";
+import { backupSettings, embedderSettings } from "../container-conventions.js";
 import { mcpOf, type AnyServiceDescriptor, type DeployContext, type Mt5BridgeEndpoint } from "../descriptor.js";
 import { deploymentsFor, type Deployment } from "../deployments.js";
 import type { DeployedTarget, McpEndpoint } from "./target.js";
@@ -64,6 +64,7 @@ export function deployDockerStack(args: DockerStackArgs, parent?: pulumi.Resourc
     redisUrl: `redis://redis:${REDIS_PORT}`,
     logLevel: args.config.logLevel,
     kbCollection: args.config.kbCollection,
+    embedder: embedderSettings(args.config),
     backup: backupSettings(args.config),
   };
   const context: pulumi.Input<DeployContext> = args.mt5Bridge ? args.mt5Bridge.apply((mt5Bridge) => ({ ...baseContext, mt5Bridge })) : baseContext;

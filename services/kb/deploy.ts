@@ -15,6 +15,10 @@ const kbEnv: EnvSpec<KbVariable> = {
   KB_COLLECTION: (c) => c.kbCollection,
   QM_DATA_DIR: () => CONTAINER_DATA_DIR,
   LOG_LEVEL: (c) => c.logLevel,
+  // The stack's embedder (kbEmbedder, embeddingsUrl, embeddingsModel); unset: the service's default.
+  KB_EMBEDDER: (c) => c.embedder?.kind,
+  EMBEDDINGS_URL: (c) => c.embedder?.url,
+  EMBEDDINGS_MODEL: (c) => c.embedder?.model,
 };
 
 const parse = async (env: Record<string, string | undefined>) => (await import("./config.js")).loadKbConfig(env);
@@ -27,7 +31,8 @@ export const kbIndexerDeploy = defineService<KbVariable>({
     shape: { kind: "job" },
     command: ["index"],
     env: { ...kbEnv, KB_EMBED_WORKERS: () => "2" },
-    secrets: { QDRANT_API_KEY: "qdrantApiKey" },
+    // embeddingsApiKey is optional: delivered only when the stack sets it.
+    secrets: { QDRANT_API_KEY: "qdrantApiKey", EMBEDDINGS_API_KEY: "embeddingsApiKey" },
     tmpfsPaths: ["/tmp"],
     limits: { memoryMb: 2048, cpus: 2, pidsLimit: 256 },
     backends: ["qdrant"],
@@ -44,7 +49,7 @@ export const kbMcpDeploy = defineService<KbVariable>({
     shape: { kind: "mcp", port: KB_MCP_PORT, mcp: { clientName: "quantmind-kb", apiKeySecret: "kbMcpApiKey" } },
     command: ["serve", "kb", "--transport", "http", "--host", "0.0.0.0", "--port", String(KB_MCP_PORT)],
     env: kbEnv,
-    secrets: { QDRANT_API_KEY: "qdrantApiKey", MCP_API_KEY: "kbMcpApiKey" },
+    secrets: { QDRANT_API_KEY: "qdrantApiKey", MCP_API_KEY: "kbMcpApiKey", EMBEDDINGS_API_KEY: "embeddingsApiKey" },
     tmpfsPaths: ["/tmp"],
     limits: { memoryMb: 1024, cpus: 1, pidsLimit: 256 },
     backends: ["qdrant"],

@@ -23,8 +23,8 @@ describe("loadStackConfig / loadStackSecrets under the Pulumi runtime", () => {
     const run = await installPulumiMocks("testnet", config, secretKeys);
     const { loadStackConfig, loadStackSecrets } = await import("../../stacks/load.js");
     const secrets = loadStackSecrets(loadStackConfig());
-    // Every secret the target uses but the optional embedding key, which the stack does not set here.
-    expect(Object.keys(secrets).sort()).toEqual(secretsForTarget("vps").filter((key) => key !== "embeddingsApiKey").sort());
+    // Every secret the target uses: the operator set them all.
+    expect(Object.keys(secrets).sort()).toEqual(secretsForTarget("vps").sort());
     for (const [key, output] of Object.entries(secrets)) {
       expect(await isSecretOutput(output), key).toBe(true);
       expect(await valueOf(output)).toBe(config[`quantmind:${key}`]);

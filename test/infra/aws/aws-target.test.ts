@@ -195,6 +195,8 @@ describe("aws target, prod stack as written", () => {
           `${T.secretVersion} qm-prod-secrets-kbMcpApiKey-value.secretString`,
           `${T.secretVersion} qm-prod-secrets-backtestMcpApiKey-value.secretString`,
           `${T.secretVersion} qm-prod-secrets-agentMcpApiKey-value.secretString`,
+          // The embedding endpoint's key, by reference to kb-indexer and kb-mcp.
+          `${T.secretVersion} qm-prod-secrets-embeddingsApiKey-value.secretString`,
           // Services that read Redis (backtest, the agent) get its password by reference.
           `${T.secretVersion} qm-prod-secrets-redisPassword-value.secretString`,
           `${T.secretVersion} qm-prod-qc-mcp-credentials-value.secretString`,
@@ -218,8 +220,8 @@ describe("aws target, prod stack as written", () => {
     it("are readable by each execution role only for that task's own secrets", () => {
       const readable = (role: string) =>
         policyOf(`${role}-execution`).Statement.filter((s) => [s.Action].flat().includes("secretsmanager:GetSecretValue")).flatMap((s) => [s.Resource].flat()).sort();
-      expect(readable("qm-prod-kb-mcp")).toEqual([secretArn("kbMcpApiKey"), secretArn("qdrantApiKey")].sort());
-      expect(readable("qm-prod-kb-indexer")).toEqual([secretArn("qdrantApiKey")]);
+      expect(readable("qm-prod-kb-mcp")).toEqual([secretArn("embeddingsApiKey"), secretArn("kbMcpApiKey"), secretArn("qdrantApiKey")].sort());
+      expect(readable("qm-prod-kb-indexer")).toEqual([secretArn("embeddingsApiKey"), secretArn("qdrantApiKey")].sort());
       expect(readable("qm-prod-qdrant")).toEqual([secretArn("qdrantApiKey")]);
     });
 

@@ -21,6 +21,7 @@ export const TEST_SECRETS = {
   qcUserId: "31337001",
   qcApiToken: "qc-test-token-0a1b2c3d4e5f6a7b",
   qcMcpApiKey: "qc-mcp-test-key-5f4e3d2c1b0a9f8e",
+  embeddingsApiKey: "embeddings-test-key-8b0d2f4a6c8e0a2c",
 } as const;
 
 export type TestSecretKey = keyof typeof TEST_SECRETS;
