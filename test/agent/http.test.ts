@@ -117,7 +117,8 @@ describe("agent HTTP", () => {
     expect((events.structuredContent as { events: { limit: string }[] }).events.map((e) => e.limit)).toEqual(["kill_switch", "max_position"]);
 
     const metrics = await (await app.request("/metrics", { headers: { "x-api-key": KEY } })).text();
-    expect(metrics).toMatch(/qm_agent_signals_total\{status="placed"\} 2/);
+    // mcp-1 sent twice is one signal and one order (f2590fd counts a repeated id once).
+    expect(metrics).toMatch(/qm_agent_signals_total\{status="placed"\} 1/);
     expect(metrics).toMatch(/qm_agent_refusals_total\{limit="max_position"\} 1/);
     expect(metrics).toMatch(/qm_agent_kill_switch 1/);
   });
