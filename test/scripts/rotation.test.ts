@@ -107,6 +107,18 @@ describe("rotateSecret", () => {
     expect(events).toEqual(["read"]);
   });
 
+  it("rotates a broker variable like an outside secret: read from stdin, delivered to the broker readers", async () => {
+    const result = await rotate({ key: "BINANCE_SPOT_API_KEY", yes: true }, deps({ confirm: undefined }));
+    expect((await fake.calls()).map((call) => call.argv)).toEqual([
+      ["config", "set", "--secret", "--stack", "dev", "quantmind:BINANCE_SPOT_API_KEY"],
+      ["up", "--stack", "dev", "--yes"],
+    ]);
+    expect(result.consumers).toEqual(["strategy-agent"]);
+    const unknown = await rotate({ key: "BINANCE_SPOT_API_KY" }, deps()).catch((e: unknown) => e);
+    expect(unknown).toBeInstanceOf(UnknownSecretKeyError);
+    expect((unknown as Error).message).toContain("or a variable of config/brokers.yaml such as");
+  });
+
   it("runs no up when the operator declines, and says how to deploy later", async () => {
     const error = await rotate({ key: "kbMcpApiKey", set: true }, deps({ answer: false })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotConfirmedError);
