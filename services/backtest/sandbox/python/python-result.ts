@@ -53,9 +53,11 @@ export function parsePythonResult(
       if (payload.length !== n * 8) {
         throw new StrategyResultError(`the strategy returned ${payload.length / 8} targets for ${n} bars`);
       }
-      // One copy into an aligned array (the payload sits at an arbitrary offset of the buffer).
-      const targets = new Float64Array(n);
-      new Uint8Array(targets.buffer).set(payload);
+      // The runner pads its header so the payload is 8-byte aligned in a buffer of its own (large
+      // results): view it in place. Otherwise (small results in Node's shared pool) copy it.
+      const aligned = payload.byteOffset % 8 === 0 && payload.buffer.byteLength < 2 * payload.length + 4096;
+      const targets = aligned ? new Float64Array(payload.buffer, payload.byteOffset, n) : new Float64Array(n);
+      if (!aligned) new Uint8Array(targets.buffer).set(payload);
       onWarmup?.(header.warmup !== undefined && header.warmup < n ? header.warmup : 0);
       return targets;
     }
