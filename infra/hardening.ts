@@ -6,7 +6,7 @@
  * paths it must write to (tmpfs).
  */
 import type * as docker from "@pulumi/docker";
-import { userNamespaceSeccompOption } from "./seccomp.js";
+import { USER_NAMESPACE_SYSTEM_PATHS_OPTION, userNamespaceSeccompOption } from "./seccomp.js";
 
 /** The image's service user (see the Dockerfile); never root. */
 export const SERVICE_USER = "10001:10001";
@@ -34,7 +34,8 @@ export interface ContainerHardening extends ContainerLimits {
   noNewPrivileges: true;
   /**
    * The process may create user namespaces (a sandbox inside: bubblewrap), under the seccomp
-   * profile of infra/seccomp.ts instead of Docker's default, which refuses them. Default false.
+   * profile of infra/seccomp.ts instead of Docker's default, which refuses them, and with
+   * /proc/sys writable where file permissions allow (see seccomp.ts). Default false.
    */
   userNamespaces: boolean;
 }
@@ -64,7 +65,7 @@ export function dockerRunHardeningFlags(h: ContainerHardening, files: { seccompP
     "--user", h.user,
     ...h.dropCapabilities.flatMap((cap) => ["--cap-drop", cap]),
     "--security-opt", "no-new-privileges:true",
-    ...(h.userNamespaces ? ["--security-opt", `seccomp=${files.seccompProfile}`] : []),
+    ...(h.userNamespaces ? ["--security-opt", `seccomp=${files.seccompProfile}`, "--security-opt", USER_NAMESPACE_SYSTEM_PATHS_OPTION] : []),
     "--pids-limit", String(h.pidsLimit),
     "--memory", `${h.memoryMb}m`,
     "--memory-swap", `${h.memoryMb}m`,
@@ -85,7 +86,7 @@ export function dockerContainerHardening(h: ContainerHardening): Pick<
     readOnly: h.readOnlyRootFilesystem,
     user: h.user,
     capabilities: { drops: [...h.dropCapabilities] },
-    securityOpts: ["no-new-privileges:true", ...(h.userNamespaces ? [userNamespaceSeccompOption()] : [])],
+    securityOpts: ["no-new-privileges:true", ...(h.userNamespaces ? [userNamespaceSeccompOption(), USER_NAMESPACE_SYSTEM_PATHS_OPTION] : [])],
     tmpfs: Object.fromEntries(h.tmpfsPaths.map((p) => [p, TMPFS_OPTIONS])),
     memory: h.memoryMb,
     memorySwap: h.memoryMb,

@@ -57,3 +57,13 @@ export function userNamespaceSeccompProfile(): SeccompProfile {
 export function userNamespaceSeccompOption(): string {
   return `seccomp=${JSON.stringify(userNamespaceSeccompProfile())}`;
 }
+
+/**
+ * The other option such a container needs: Docker mounts /proc/sys read-only, and bubblewrap's
+ * `--disable-userns` (no nested user namespaces for the sandboxed code) writes
+ * /proc/sys/user/max_user_namespaces inside the user namespace it creates. `unconfined` also
+ * unmasks /proc/kcore, /proc/keys, /proc/sysrq-trigger and the like; they stay root-only files,
+ * and the container's process is neither root nor holds a capability. The sandboxed code itself
+ * never sees /proc (bubblewrap mounts none).
+ */
+export const USER_NAMESPACE_SYSTEM_PATHS_OPTION = "systempaths=unconfined";

@@ -10,17 +10,19 @@ import { imageSizeBytes, PACKAGE } from "./helpers/image.js";
 
 /**
  * The budget: 305 MB with the knowledge base, QuantConnect and backups; the trading half adds
- * ccxt's ES modules (28 MB), isolated-vm built for the image's Node (26 MB), esbuild for
- * TypeScript strategies (10 MB), bullmq, resvg and the brokers. Raise it only with a reason.
+ * ccxt's ES modules (28 MB), isolated-vm built for the image's Node (1 MB stripped), esbuild for
+ * TypeScript strategies (10 MB), bullmq, resvg and the brokers; the backtest worker's Python
+ * sandbox adds Debian's python3 with numpy and its BLAS, and bubblewrap (83 MB). Raise it only
+ * with a reason.
  */
-const MAX_IMAGE_BYTES = 420 * 1000 * 1000;
+const MAX_IMAGE_BYTES = 480 * 1000 * 1000;
 
 describe("the service image", () => {
   const { image, revision } = inject("containerRun");
   const runIn = (entrypoint: string, ...args: string[]) =>
     docker(["run", "--rm", "--network", "host", "--entrypoint", entrypoint, image, ...args], { allowFailure: true });
 
-  it("is under 420 MB", async () => {
+  it("is under 480 MB", async () => {
     const bytes = await imageSizeBytes(image);
     expect(bytes, `image is ${(bytes / 1e6).toFixed(0)} MB`).toBeLessThan(MAX_IMAGE_BYTES);
   });

@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { containerHardening, dockerContainerHardening, dockerRunHardeningFlags } from "../../infra/hardening.js";
-import { REFUSED_SYSCALLS, USER_NAMESPACE_SYSCALLS, userNamespaceSeccompOption, userNamespaceSeccompProfile } from "../../infra/seccomp.js";
+import { REFUSED_SYSCALLS, USER_NAMESPACE_SYSCALLS, USER_NAMESPACE_SYSTEM_PATHS_OPTION, userNamespaceSeccompOption, userNamespaceSeccompProfile } from "../../infra/seccomp.js";
 import { installPulumiMocks, settled, type PulumiMockRun, type RecordedResource } from "../helpers/pulumi-mocks.js";
 import { operatorStackConfig } from "../helpers/stack-files.js";
 
@@ -25,11 +25,11 @@ describe("the seccomp profile for user-namespace sandboxes", () => {
     const limits = { memoryMb: 256, cpus: 1, pidsLimit: 64, tmpfsPaths: ["/tmp"] };
     expect(dockerContainerHardening(containerHardening(limits)).securityOpts).toEqual(["no-new-privileges:true"]);
     const userns = containerHardening({ ...limits, userNamespaces: true });
-    expect(dockerContainerHardening(userns).securityOpts).toEqual(["no-new-privileges:true", userNamespaceSeccompOption()]);
+    expect(dockerContainerHardening(userns).securityOpts).toEqual(["no-new-privileges:true", userNamespaceSeccompOption(), "systempaths=unconfined"]);
     expect(JSON.parse(userNamespaceSeccompOption().slice("seccomp=".length))).toEqual(userNamespaceSeccompProfile());
     expect(() => dockerRunHardeningFlags(userns)).toThrow(/seccomp profile's file/);
     const flags = dockerRunHardeningFlags(userns, { seccompProfile: "/etc/qm/userns.json" });
-    expect(flags.join(" ")).toContain("--security-opt no-new-privileges:true --security-opt seccomp=/etc/qm/userns.json");
+    expect(flags.join(" ")).toContain("--security-opt no-new-privileges:true --security-opt seccomp=/etc/qm/userns.json --security-opt systempaths=unconfined");
     expect(dockerRunHardeningFlags(containerHardening(limits)).join(" ")).not.toContain("seccomp");
   });
 });
@@ -56,7 +56,7 @@ describe("backtest on the local target (dev)", () => {
   it("runs the worker, and only it, under the user-namespace profile; neither gets more privileges", () => {
     const worker = container("qm-dev-backtest-worker").inputs;
     const mcp = container("qm-dev-backtest-mcp").inputs;
-    expect(worker["securityOpts"]).toEqual(["no-new-privileges:true", userNamespaceSeccompOption()]);
+    expect(worker["securityOpts"]).toEqual(["no-new-privileges:true", userNamespaceSeccompOption(), USER_NAMESPACE_SYSTEM_PATHS_OPTION]);
     expect(mcp["securityOpts"]).toEqual(["no-new-privileges:true"]);
     for (const inputs of [worker, mcp]) {
       expect(inputs["user"]).toBe("10001:10001");

@@ -13,7 +13,7 @@ import { createLogger } from "../../shared/logger.js";
 import { STRATEGY_LANGUAGES, type StrategyLanguage } from "../jobs/record.js";
 import { createBacktestRuntime, serveBacktestHttp, serveBacktestStdio } from "../main.js";
 import { barCacheDir, datasetsFromEnv } from "../datasets-from-env.js";
-import { loadBacktestEnv } from "../service-config.js";
+import { BACKTEST_SECRETS, loadBacktestEnv } from "../service-config.js";
 import { hasPermissionModel, runBacktestWorker } from "../worker-main.js";
 import { runHardenedWorker } from "./hardened-worker.js";
 import { runBacktestFile } from "./run-command.js";
@@ -56,7 +56,9 @@ export function registerBacktestCommands(program: Command): void {
         shutdownOnSignal(await runBacktestWorker(env, createLogger("backtest-worker", { level: env.LOG_LEVEL })));
         return;
       }
-      process.exitCode = await runHardenedWorker({ readPaths: [env.BACKTEST_DATA_DIR], cacheDir: barCacheDir(env), env: process.env });
+      // The worker parses its environment again, so it may read the secret files (`X_FILE`) too.
+      const secretFiles = BACKTEST_SECRETS.map((name) => process.env[`${name}_FILE`]).filter((file): file is string => file !== undefined && file !== "");
+      process.exitCode = await runHardenedWorker({ readPaths: [env.BACKTEST_DATA_DIR, ...secretFiles], cacheDir: barCacheDir(env), env: process.env });
     });
 
   commandGroup(program, "backtest", "backtests from the command line")

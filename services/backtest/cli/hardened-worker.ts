@@ -18,7 +18,8 @@ import { PACKAGE_ROOT } from "../../shared/package-root.js";
 import { withMallocTunables } from "../sandbox/malloc-tuning.js";
 import { sandboxWorkerNodeFlags } from "../sandbox/worker-isolation.js";
 
-const ENTRY = fileURLToPath(new URL("./hardened-worker-entry.ts", import.meta.url));
+// The entry beside this file: TypeScript from the sources (tsx), JavaScript in a build (the image).
+const ENTRY = fileURLToPath(new URL(`./hardened-worker-entry${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url));
 const BUILTINS = new Set(builtinModules);
 
 /**
