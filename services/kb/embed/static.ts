@@ -72,9 +72,10 @@ export function createStaticEmbedder(options: StaticEmbedderOptions = {}): Embed
   function embedOne(text: string, index: number): Float32Array {
     const ids = tokenizer.encode(text);
     if (ids.length > maxInputTokens) throw new EmbeddingInputTooLongError(ids.length, maxInputTokens, index, model);
-    const sum = new Float64Array(dimension);
-    for (const id of ids) {
-      const base = id * dimension;
+    // Float32 is plenty for a sum of at most a few thousand rows of int8-quantised values.
+    const sum = new Float32Array(dimension);
+    for (let t = 0; t < ids.length; t++) {
+      const base = ids[t]! * dimension;
       for (let i = 0; i < dimension; i++) sum[i]! += rows[base + i]!;
     }
     // Only an empty text (or one of unknown symbols alone) sums to zero; it has no direction.
