@@ -13,8 +13,12 @@ import { PACKAGE_ROOT } from "../../services/shared/package-root.js";
 
 export const EVAL_QUERIES_FILE = path.join(PACKAGE_ROOT, "data", "kb-eval", "queries.yaml");
 
-/** What a query tests: the kinds of search a trading-research agent makes. */
-export const QUERY_KINDS = ["question", "identifier", "error-code", "filtered"] as const;
+/**
+ * What a query tests: the kinds of search a trading-research agent makes. `paraphrase` is a
+ * question worded to avoid the terms of the article that answers it: the set's author wrote the
+ * articles too, and without these the shared vocabulary would flatter exact term matching.
+ */
+export const QUERY_KINDS = ["question", "paraphrase", "identifier", "error-code", "filtered"] as const;
 
 const ARTICLE_ID = /^[a-z0-9-]+(\/[a-z0-9-]+)+$/;
 
