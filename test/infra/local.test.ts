@@ -89,7 +89,9 @@ describe("local target (dev)", () => {
     expect(uploadedSecret(run, "qm-dev-kb-mcp", "/run/secrets/MCP_API_KEY")).toBe(config["quantmind:kbMcpApiKey"]);
     expect(uploadedSecret(run, "qm-dev-kb-mcp", "/run/secrets/QDRANT_API_KEY")).toBe(config["quantmind:qdrantApiKey"]);
     expect(mcp.inputs["envs"]).toEqual(expect.arrayContaining(["MCP_API_KEY_FILE=/run/secrets/MCP_API_KEY", "QDRANT_URL=http://qdrant:6333"]));
-    expect(secretUploads(run, "qm-dev-kb-indexer").map((u) => u.file)).toEqual(["/run/secrets/QDRANT_API_KEY"]);
+    // The stack here sets the optional embedding endpoint key too: kb-indexer and kb-mcp receive it.
+    expect(secretUploads(run, "qm-dev-kb-indexer").map((u) => u.file)).toEqual(["/run/secrets/QDRANT_API_KEY", "/run/secrets/EMBEDDINGS_API_KEY"]);
+    expect(uploadedSecret(run, "qm-dev-kb-mcp", "/run/secrets/EMBEDDINGS_API_KEY")).toBe(config["quantmind:embeddingsApiKey"]);
     expect(uploadedSecret(run, "qm-dev-kb-indexer", "/run/secrets/QDRANT_API_KEY")).toBe(config["quantmind:qdrantApiKey"]);
     const redisConf = uploadedSecret(run, "qm-dev-redis", "/run/secrets/redis.conf");
     expect(redisConf).toContain(`requirepass ${config["quantmind:redisPassword"]}\n`);
@@ -124,7 +126,7 @@ describe("local target (dev)", () => {
   });
 
   it("gives secret files to the container's own user", () => {
-    expect(secretUploads(run, "qm-dev-kb-mcp").map((u) => u.owner)).toEqual(["10001", "10001"]);
+    expect(secretUploads(run, "qm-dev-kb-mcp").map((u) => u.owner)).toEqual(["10001", "10001", "10001"]);
     expect(secretUploads(run, "qm-dev-redis")[0]!.owner).toBe("999");
   });
 });

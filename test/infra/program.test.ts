@@ -4,6 +4,8 @@
  */
 import path from "node:path";
 import { describe, expect, it, vi } from "vitest";
+import { mcpOf, runtimeOn } from "../../infra/descriptor.js";
+import { servicesOn } from "../../infra/stack-services.js";
 import { installPulumiMocks, isSecretOutput, plainTextLeaks, settled, valueOf } from "../helpers/pulumi-mocks.js";
 import { operatorStackConfig } from "../helpers/stack-files.js";
 import { makeTempDir } from "../helpers/temp-dir.js";
@@ -37,10 +39,15 @@ describe("infra/index.ts per stack", () => {
     expect(program.target).toBe("local");
     expect(await isSecretOutput(program.mcpClientConfig)).toBe(true);
     const servers = serversByClient(await valueOf(program.mcpClientConfig));
-    for (const client of Object.values(servers)) expect(Object.keys(client)).toEqual(["quantmind-kb", "quantmind-qc", "quantmind-backtest"]);
+    // Every MCP service of the catalogue on local, in catalogue order, with its (here operator-set) key.
+    const mcpClients = servicesOn("local").flatMap((service) => {
+      const mcp = mcpOf(runtimeOn(service, "local")!.shape);
+      return mcp ? [mcp.clientName] : [];
+    });
+    expect(mcpClients.slice(0, 2)).toEqual(["quantmind-kb", "quantmind-qc"]);
+    for (const client of Object.values(servers)) expect(Object.keys(client)).toEqual(mcpClients);
     expect(servers["cursor"]!["quantmind-kb"]!.url).toBe("http://127.0.0.1:8000/mcp");
     expect(servers["vscode"]!["quantmind-qc"]!.url).toBe("http://127.0.0.1:8001/mcp");
-    expect(servers["cursor"]!["quantmind-backtest"]!.url).toBe("http://127.0.0.1:8002/mcp");
   });
 
   it("testnet: tunnelled endpoints and the SSH tunnel command", async () => {
