@@ -6,7 +6,7 @@
  *   npm run bench                 indexing with 1 and 2 workers, then search at 20,000 chunks
  *   npm run bench -- search       search only (indexes one copy of the corpus first, unreported)
  *   npm run bench -- containers   image size, build times, times to healthy (needs a Docker engine)
- *   npm run bench -- agent        strategy agent: signal to acknowledged order through Redis with mt5_mock (bench/agent.ts)
+ *   npm run bench -- agent        strategy agent: signal to acknowledged outcome through Redis, mt5_mock then the MT5 bridge over TLS (bench/agent.ts)
  *   npm run bench -- qc           QuantConnect MCP: Lambda bundle and cold start, tools/list, tools/call (bench/qc.ts)
  *   npm run bench -- brokers      mt5_mock orders/s, mt5_socket round trips through the Broker (bench/brokers.ts)
  *   npm run bench -- backtest-sandbox   strategy sandbox: SMA cross on 1M bars, JS and Python (bench/backtest-sandbox.ts)
