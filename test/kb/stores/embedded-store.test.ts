@@ -246,6 +246,33 @@ describe("EmbeddedVectorStore (embedded only)", () => {
       await store.close();
     });
 
+    it("a damaged keyword index is rebuilt from the chunk texts, with a warning", async () => {
+      const { points, files } = await saved();
+      const target = points[17]!.payload.path;
+      await writeFile(named(files, "keywords-"), "{ not json");
+      const store = await open();
+      expect(warnings.join("\n")).toMatch(/keywords-[\s\S]*rebuilding the keyword index from the chunk texts/);
+      const [hit] = await store.searchKeywords(target.replace(/\.md$/, ""), { limit: 1 });
+      expect(hit!.payload.path).toBe(target);
+      await store.close();
+    });
+
+    it("a collection saved before the keyword index existed gets one built on load, silently, and saved next time", async () => {
+      const { points, files } = await saved();
+      const collectionFile = join(dir, "kb", "collection.json");
+      const file = JSON.parse(await readFile(collectionFile, "utf8"));
+      delete file.files.keywords;
+      await writeFile(collectionFile, JSON.stringify(file));
+      await rm(named(files, "keywords-"));
+      const store = await open();
+      expect(warnings).toEqual([]);
+      const target = points[5]!.payload.path;
+      expect((await store.searchKeywords(target.replace(/\.md$/, ""), { limit: 1 }))[0]!.payload.path).toBe(target);
+      await store.markIndexed(new Date());
+      await store.close();
+      expect((await readdir(join(dir, "kb"))).some((f) => f.startsWith("keywords-"))).toBe(true);
+    });
+
     it("an unreadable or foreign collection.json is a StoreCorruptError", async () => {
       await saved();
       const file = join(dir, "kb", "collection.json");
