@@ -165,6 +165,15 @@ function crossFieldChecks(
     problems.push(problem);
     commands.push(`pulumi config rm --stack ${stack} ${CONFIG_NAMESPACE}:${key}`);
   }
+  const rotations = config.secretRotations ?? {};
+  const notGenerated = (key: string) => !isStackSecretKey(key) || secretSpec(key).generated === undefined;
+  for (const key of Object.keys(rotations).filter(notGenerated)) {
+    problems.push(`quantmind:secretRotations names ${JSON.stringify(key)}, which is not a secret the stack generates`);
+  }
+  if (Object.keys(rotations).some(notGenerated)) {
+    const kept = Object.fromEntries(Object.entries(rotations).filter(([key]) => !notGenerated(key)));
+    commands.push(`pulumi config set --stack ${stack} ${CONFIG_NAMESPACE}:secretRotations '${JSON.stringify(kept)}'`);
+  }
   if (config.kbEmbedder === "openai") {
     for (const key of ["embeddingsUrl", "embeddingsModel"] as const) {
       if (config[key] === undefined) {

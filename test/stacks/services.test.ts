@@ -63,6 +63,9 @@ describe("quantmind:secretRotations", () => {
   it("parses counters and refuses anything but JSON of whole numbers", () => {
     const ok = { ...externalOnlyStackConfig("dev").config, "quantmind:secretRotations": '{"redisPassword":2}' };
     expect(parseStackConfig("dev", ok).secretRotations).toEqual({ redisPassword: 2 });
+    const unknown = parseError("dev", { ...ok, "quantmind:secretRotations": '{"redisPassword":2,"qcApiToken":1}' });
+    expect(unknown.problems).toEqual(['quantmind:secretRotations names "qcApiToken", which is not a secret the stack generates']);
+    expect(unknown.commands).toEqual([`pulumi config set --stack dev quantmind:secretRotations '{"redisPassword":2}'`]);
     for (const bad of ["redisPassword=2", '{"redisPassword":-1}', '{"redisPassword":"2"}']) {
       const error = parseError("dev", { ...ok, "quantmind:secretRotations": bad });
       expect(error.problems[0], bad).toContain(`quantmind:secretRotations=${JSON.stringify(bad)}: `);
