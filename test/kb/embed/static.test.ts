@@ -5,7 +5,9 @@ import { ConfigError } from "../../../services/shared/errors.js";
 import { createEmbedder } from "../../../services/kb/embed/create-embedder.js";
 import { BUNDLED_STATIC_TABLE, createStaticEmbedder, loadUseLiteVocabulary } from "../../../services/kb/embed/static.js";
 import { decodeStaticTable, encodeStaticTable, vocabularyHash } from "../../../services/kb/embed/static-table.js";
-import { StoreCorruptError } from "../../../services/kb/errors.js";
+import { EmbeddingMismatchError, StoreCorruptError } from "../../../services/kb/errors.js";
+import { USE_LITE_DIMENSION, USE_LITE_MODEL } from "../../../services/kb/embed/use-lite.js";
+import { openEmbeddedStore } from "../../../services/kb/stores/embedded-store.js";
 import { makeTempDir } from "../../helpers/temp-dir.js";
 
 type TempDir = Awaited<ReturnType<typeof makeTempDir>>;
@@ -70,6 +72,16 @@ describe("static embedder", () => {
     const header = { version: 1 as const, source: "x", vocabSize: 2, dimension: 2, vocabSha256: "0".repeat(64), method: "test" };
     await writeFile(foreign, encodeStaticTable(header, new Float32Array([1, 0, 0, 1])));
     expect(() => createStaticEmbedder({ tablePath: foreign })).toThrow(/another vocabulary/);
+  });
+
+  it("a collection indexed with it refuses USE lite (and the reverse), naming both models", async () => {
+    const embedder = createStaticEmbedder();
+    const store = await openEmbeddedStore({ dir: temp.dir, collection: "kb" });
+    await store.ensureCollection({ model: embedder.model, dimension: embedder.dimension });
+    const refused = store.ensureCollection({ model: USE_LITE_MODEL, dimension: USE_LITE_DIMENSION });
+    await expect(refused).rejects.toBeInstanceOf(EmbeddingMismatchError);
+    await expect(refused).rejects.toThrow(new RegExp(`${embedder.model}[\\s\\S]*${USE_LITE_MODEL.replace(/\./g, "\\.")}`));
+    await store.close();
   });
 
   it("round-trips a table through int8 quantisation within one step per row", () => {
