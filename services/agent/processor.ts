@@ -15,6 +15,9 @@ import type { EventStreams, StreamEntry } from "./streams/event-streams.js";
 
 export { EVENTS_MAX_LEN } from "./store/outcome-commit.js";
 
+/** How long a state read with the previous commit stands in for the next signal's own read. */
+const PREFETCH_FRESH_MS = 50;
+
 export interface ProcessedSignal {
   outcome: SignalOutcome;
   /** False when an earlier delivery had already recorded this outcome. */
@@ -24,7 +27,7 @@ export interface ProcessedSignal {
 export class SignalProcessor {
   private readonly committer: OutcomeCommitter;
   /** The next entry's signal and state, read with the last commit. */
-  private prefetched: { entryId: string; signal: Signal; state: SignalState } | undefined;
+  private prefetched: { entryId: string; signal: Signal; state: SignalState; at: number } | undefined;
 
   /** `committer`: how the outcome is recorded, published and acknowledged; default step by step over `streams` and `store`. */
   constructor(
@@ -43,8 +46,9 @@ export class SignalProcessor {
    * this entry's commit, saving it a round trip (the read happens as it starts, as it would alone).
    */
   async process(entry: StreamEntry, redelivered: boolean, next?: StreamEntry): Promise<ProcessedSignal> {
-    // Only good for the call right after the commit that read it.
-    const prefetched = this.prefetched?.entryId === entry.id ? this.prefetched : undefined;
+    // Only good for the call right after the commit that read it, and only while fresh (a caller
+    // that failed in between may come back to this entry much later).
+    const prefetched = this.prefetched?.entryId === entry.id && this.now() - this.prefetched.at <= PREFETCH_FRESH_MS ? this.prefetched : undefined;
     this.prefetched = undefined;
     let outcome: SignalOutcome;
     // Entries without a parsable id are recorded under their stream id ("!" is never in a signal id).
@@ -73,7 +77,7 @@ export class SignalProcessor {
       ...(outcome.status === "dead_letter" ? { deadLetter: JSON.stringify({ entry_id: entry.id, payload: entry.payload.slice(0, 4096), ...outcome }) } : {}),
       ...(nextSignal === undefined ? {} : { nextSignalId: nextSignal.id }),
     });
-    if (next !== undefined && nextSignal !== undefined && result.next !== undefined) this.prefetched = { entryId: next.id, signal: nextSignal, state: result.next };
+    if (next !== undefined && nextSignal !== undefined && result.next !== undefined) this.prefetched = { entryId: next.id, signal: nextSignal, state: result.next, at: this.now() };
     // Another agent recorded this signal's outcome meanwhile: report that one (nothing was published).
     if (!result.first) return { outcome: result.recorded === undefined ? outcome : (JSON.parse(result.recorded) as SignalOutcome), first: false };
     return { outcome, first: true };

@@ -142,6 +142,19 @@ describe("SignalProcessor", () => {
     expect(JSON.parse(event!.payload)).toMatchObject({ type: "refusal", limit: "max_position" });
   });
 
+  it("reads the kill switch again when the entry read ahead is processed late, not the stale state", async () => {
+    const broker = new ScenarioBroker();
+    const h = await createHarness([broker]);
+    for (const s of [signal(h.clock), signal(h.clock)]) await h.streams.append(agentKeys.signals, JSON.stringify(s));
+    const [a, b] = await h.streams.readGroup(agentKeys.signals, AGENT_CONSUMER_GROUP, "test", { count: 2, blockMs: 0 });
+    expect((await h.processor.process(a!, false, b)).outcome.status).toBe("placed");
+    // b's state (kill switch off) was read with a's commit; b comes up only a second later.
+    await h.store.setKillSwitch(true);
+    h.clock.now += 1000;
+    expect((await h.processor.process(b!, false)).outcome).toMatchObject({ status: "refused", limit: "kill_switch" });
+    expect(broker.placeCalls).toBe(1);
+  });
+
   it("refuses every signal once the kill switch is on, and trades again when it is off", async () => {
     const broker = new ScenarioBroker();
     const h = await createHarness([broker]);
