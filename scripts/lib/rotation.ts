@@ -8,7 +8,7 @@
  */
 import { brokerVariableNames } from "../../infra/broker-secrets.js";
 import { secretConsumers } from "../../infra/secret-consumers.js";
-import { servicesOn } from "../../infra/stack-services.js";
+import { parseServiceList, servicesOn } from "../../infra/stack-services.js";
 import { EmptySecretValueError, NotConfirmedError, StackFileError, UnknownSecretKeyError } from "../../stacks/errors.js";
 import { CONFIG_NAMESPACE } from "../../stacks/parse.js";
 import { TARGETS, type Target } from "../../stacks/schema.js";
@@ -63,7 +63,9 @@ export async function rotateSecret(request: RotationRequest, deps: RotationDeps)
   if (!TARGETS.includes(target as Target)) {
     throw new StackFileError(`Pulumi.${stack}.yaml has no valid quantmind:target; set it first (pulumi config set --stack ${stack} quantmind:target ${TARGETS.join("|")})`);
   }
-  const catalogue = servicesOn(target as Target);
+  // The services this stack runs (quantmind:services; all of the target's when unset or unreadable).
+  const chosen = stackServiceNames(snapshot.values[`${CONFIG_NAMESPACE}:services`]);
+  const catalogue = servicesOn(target as Target).filter((service) => chosen === undefined || chosen.includes(service.name));
   if (isStackSecretKey(key) ? !secretsForTarget(target as Target).includes(key) : secretConsumers(key, catalogue).length === 0) {
     throw new UnknownSecretKeyError(
       isStackSecretKey(key)
@@ -111,6 +113,16 @@ export async function rotateSecret(request: RotationRequest, deps: RotationDeps)
   }
   await deps.pulumi.up(stack, { yes: request.yes });
   return { stack, key, consumers, ...(rotation !== undefined && { rotation }) };
+}
+
+function stackServiceNames(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return parseServiceList(value);
+  } catch {
+    // pulumi up reports a malformed list with its fix; here it only narrows the consumers shown.
+    return undefined;
+  }
 }
 
 /** The stack's rotation counters; a malformed value is reported rather than overwritten. */

@@ -27,7 +27,7 @@ describe("rotateSecret", () => {
     await writeFile(path.join(temp.dir, "Pulumi.testnet.yaml"), "config:\n  quantmind:target: vps\n  quantmind:environment: testnet\n");
     await writeFile(
       path.join(temp.dir, "Pulumi.rotated.yaml"),
-      'config:\n  quantmind:target: local\n  quantmind:environment: dev\n  quantmind:secretRotations: \'{"kbMcpApiKey":2,"redisPassword":1}\'\n  quantmind:qdrantApiKey:\n    secure: v1:c2VjcmV0\n',
+      'config:\n  quantmind:target: local\n  quantmind:environment: dev\n  quantmind:services: kb-indexer,kb-mcp\n  quantmind:secretRotations: \'{"kbMcpApiKey":2,"redisPassword":1}\'\n  quantmind:qdrantApiKey:\n    secure: v1:c2VjcmV0\n',
     );
   });
   afterAll(() => temp.remove());
@@ -102,9 +102,11 @@ describe("rotateSecret", () => {
     expect((await fake.calls())[0]?.stdin).toBe('{"kbMcpApiKey":3,"redisPassword":1}\n');
     fake = await installFakePulumi(temp.dir);
     // qdrantApiKey is set (encrypted) in that stack: a new value is read, not generated.
-    await rotate({ key: "qdrantApiKey", stack: "rotated", yes: true }, deps({ confirm: undefined }));
+    const result = await rotate({ key: "qdrantApiKey", stack: "rotated", yes: true }, deps({ confirm: undefined }));
     expect((await fake.calls()).map((call) => call.argv[2])).toEqual(["--secret", "rotated"]);
     expect(events).toEqual(["read"]);
+    // That stack runs only the knowledge base: backup, which also reads Qdrant, is not listed.
+    expect(result.consumers).toEqual(["qdrant", "kb-indexer", "kb-mcp"]);
   });
 
   it("rotates a broker variable like an outside secret: read from stdin, delivered to the broker readers", async () => {
