@@ -25,7 +25,7 @@ import {
 import type { SandboxTimings } from "../js/run-javascript.js";
 import type { SandboxLimits } from "../limits.js";
 import { probePythonSandbox, type PythonSandboxOptions } from "./probe.js";
-import { parsePythonResult, type PythonTiming } from "./python-result.js";
+import { parsePythonResult, ResultCollector, type PythonTiming } from "./python-result.js";
 import { pythonHeader } from "./runner-source.js";
 import { buildSandboxCommand } from "./sandbox-command.js";
 
@@ -79,14 +79,10 @@ export async function runPython(job: PythonJob, options: PythonSandboxOptions = 
     child.stdout!.on("data", onOutput);
     child.stderr!.on("data", onOutput);
 
-    const resultMax = RESULT_HEADER_MAX + 8 + n * 8;
-    const chunks: Buffer[] = [];
-    let resultBytes = 0;
+    const collected = new ResultCollector(n, RESULT_HEADER_MAX);
     const results = child.stdio[3] as Readable;
     results.on("data", (chunk: Buffer) => {
-      resultBytes += chunk.length;
-      if (resultBytes > resultMax) settle(new StrategyResultError(`the strategy's result is larger than ${n} targets`));
-      else chunks.push(chunk);
+      if (!settled && !collected.push(chunk)) settle(new StrategyResultError(`the strategy's result is larger than ${n} targets`));
     });
     // The result counts once fd 3 has ended and the progress pipe has too (the runner closes it
     // first), so every progress report is delivered before the job settles; a strategy that
@@ -94,11 +90,11 @@ export async function runPython(job: PythonJob, options: PythonSandboxOptions = 
     let result: (() => void) | undefined;
     let progressEnded = false;
     results.on("end", () => {
-      if (settled || resultBytes === 0) return;
+      if (settled || collected.empty) return;
       result = () => {
         try {
           const onTiming = (t: PythonTiming) => job.onTimings?.({ isolateMs: 0, dataInMs: 0, compileMs: 0, ...t });
-          settle(undefined, parsePythonResult(Buffer.concat(chunks, resultBytes), n, job.limits.memoryMb, onTiming, job.onWarmup));
+          settle(undefined, parsePythonResult(collected, job.limits.memoryMb, onTiming, job.onWarmup));
         } catch (error) {
           settle(error as Error);
         }

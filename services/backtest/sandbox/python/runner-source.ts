@@ -41,9 +41,7 @@ def _main(header):
                   "cpu_ms": time.process_time() * 1000}
         head = json.dumps({"outcome": outcome, "message": str(message)[:2000], "line": line, "timing": timing,
                            "warmup": warm[0]}).encode()
-        # Padded so the targets start 8-byte aligned and the host can view them without a copy;
-        # the targets go out straight from their array (no joined copy of 8 bytes per bar).
-        head += b" " * (-len(head) % 8)
+        # The targets go out straight from their array (no joined copy of 8 bytes per bar).
         res.write(struct.pack("<Q", len(head)) + head)
         if len(payload):
             res.write(payload)
