@@ -101,9 +101,9 @@ export type ScalingSignal =
   /**
    * `queue-worker` only. Target tracking on the backlog per task of the shape's queue: CloudWatch
    * metric {@link QUEUE_DEPTH_METRIC} in namespace {@link QUEUE_METRIC_NAMESPACE}, dimension
-   * `Queue=<queue>`, the BullMQ waiting + delayed + prioritized count. The workers publish it
-   * themselves every 60 s, so `minTasks` is at least 1 (with no task running nothing publishes);
-   * their task role may put metrics in that namespace only.
+   * `Queue=<queue>`, the BullMQ waiting + delayed + prioritized count. The workers log it every
+   * 60 s (services/shared/queue-depth-report.ts) and a metric filter on their log group makes
+   * the metric, so `minTasks` is at least 1 (with no task running nothing reports).
    */
   | { signal: "queue-depth"; backlogPerTask: number; minTasks: number; maxTasks: number };
 

@@ -6,6 +6,8 @@
 import type { Logger } from "pino";
 import { ConfigError } from "../shared/errors.js";
 import type { Stop } from "../shared/cli/shutdown.js";
+import { reportQueueDepth } from "../shared/queue-depth-report.js";
+import { backtestKeys } from "../shared/redis-keys.js";
 import { createBacktestRuntime } from "./main.js";
 import { datasetsFromEnv } from "./datasets-from-env.js";
 import type { BacktestEnv } from "./service-config.js";
@@ -20,7 +22,11 @@ export async function runBacktestWorker(env: BacktestEnv, logger: Logger): Promi
     { pid: process.pid, concurrency: env.BACKTEST_WORKERS, permissionModel: hasPermissionModel(), timeLimitMs: env.BACKTEST_TIME_LIMIT_MS },
     "backtest worker ready",
   );
-  return () => runtime.close();
+  const stopReporting = reportQueueDepth(runtime.queue, backtestKeys.queue, logger);
+  return () => {
+    stopReporting();
+    return runtime.close();
+  };
 }
 
 /** True when this process runs under Node's permission model. */

@@ -12,6 +12,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { healthcheckCommand } from "../../container-conventions.js";
+import { QUEUE_DEPTH_LOG_MESSAGE } from "../../../services/shared/queue-depth-report.js";
 import { resolveEnv, httpOf, isLongRunning, QUEUE_DEPTH_METRIC, QUEUE_METRIC_NAMESPACE, scalingOf, type DeployContext } from "../../descriptor.js";
 import type { Deployment } from "../../deployments.js";
 import { DescriptorError } from "../../errors.js";
@@ -96,14 +97,22 @@ export class FargateService extends pulumi.ComponentResource {
         accountId: args.accountId,
         region: args.region,
         repositoryArn: args.repositoryArn,
-        taskPolicyStatements: [
-          ...(args.objectStore ? objectStoreStatements(args.objectStore) : []),
-          // Queue workers publish their queue's depth, which their scaling follows.
-          ...(queue !== undefined ? [{ Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*", Condition: { StringEquals: { "cloudwatch:namespace": QUEUE_METRIC_NAMESPACE } } }] : []),
-        ],
+        taskPolicyStatements: args.objectStore ? objectStoreStatements(args.objectStore) : [],
       },
       parent,
     );
+    if (queue !== undefined) {
+      // Queue workers log their queue's depth once a minute; this turns those lines into the metric their scaling follows.
+      new aws.cloudwatch.LogMetricFilter(
+        `${name}-queue-depth`,
+        {
+          logGroupName: task.logGroupName,
+          pattern: `{ $.msg = "${QUEUE_DEPTH_LOG_MESSAGE}" && $.queue = "${queue}" }`,
+          metricTransformation: { name: QUEUE_DEPTH_METRIC, namespace: QUEUE_METRIC_NAMESPACE, value: "$.depth", dimensions: { Queue: "$.queue" }, unit: "Count" },
+        },
+        parent,
+      );
+    }
 
     if (longRunning) {
       const signal = scalingOf(runtime);

@@ -80,7 +80,7 @@ describe("aws: every shape from its descriptor", () => {
     expect(stack.target.endpoints["made-daemon"]).toBeUndefined();
   });
 
-  it("queue worker: target tracking on its queue's depth per task, and leave to publish that metric only", () => {
+  it("queue worker: target tracking on its queue's depth per task, a metric its log lines make, and no AWS permission", () => {
     const policy = reveal(named(T.policy, "qm-prod-made-worker-queue-depth").inputs) as {
       policyType: string;
       targetTrackingScalingPolicyConfiguration: { targetValue: number; customizedMetricSpecification: { metrics: { id: string; expression?: string; returnData: boolean; metricStat?: { metric: { namespace: string; metricName: string; dimensions: { name: string; value: string }[] } } }[] } };
@@ -93,9 +93,13 @@ describe("aws: every shape from its descriptor", () => {
     expect(metrics.filter((m) => m.returnData).map((m) => m.expression)).toEqual(["depth / IF(tasks > 0, tasks, 1)"]);
     const range = reveal(named("aws:appautoscaling/target:Target", "qm-prod-made-worker-scaling").inputs);
     expect(range).toMatchObject({ minCapacity: 1, maxCapacity: 4 });
-    expect(statementsOf("qm-prod-made-worker-task")).toEqual([
-      { Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*", Condition: { StringEquals: { "cloudwatch:namespace": "QuantMind/Queues" } } },
-    ]);
+    // The workers log their depth; a metric filter on their log group makes the metric, so their task role needs no policy.
+    expect(reveal(named("aws:cloudwatch/logMetricFilter:LogMetricFilter", "qm-prod-made-worker-queue-depth").inputs)).toEqual({
+      logGroupName: "/quantmind/qm-prod/made-worker",
+      pattern: '{ $.msg = "queue depth" && $.queue = "made-jobs" }',
+      metricTransformation: { name: "QueueDepth", namespace: "QuantMind/Queues", value: "$.depth", dimensions: { Queue: "$.queue" }, unit: "Count" },
+    });
+    expect(stack.run.ofType(T.rolePolicy).map((p) => p.name)).not.toContain("qm-prod-made-worker-task");
     expect(stack.run.ofType(T.policy).map((p) => p.name)).not.toContain("qm-prod-made-worker-cpu");
   });
 
