@@ -79,15 +79,12 @@ export function keywordSearchTable(
   if (limit <= 0) return [];
   const candidates = category === undefined ? undefined : table.categories.get(category);
   if (category !== undefined && !candidates) return [];
-  const keep = candidates
-    ? (id: string) => {
-        const row = table.rowOf(id);
-        return row !== undefined && candidates.has(row);
-      }
-    : (id: string) => table.rowOf(id) !== undefined;
   const groups = new Map<string, Best>();
-  for (const { id, score } of keywords.search(text, keep)) {
-    const row = table.rowOf(id)!;
+  // One id lookup per matching chunk: this loop runs over every chunk sharing a term with the
+  // query, so it is the hot path of a keyword search.
+  for (const { id, score } of keywords.search(text)) {
+    const row = table.rowOf(id);
+    if (row === undefined || (candidates !== undefined && !candidates.has(row))) continue;
     const point = table.at(row)!;
     keepBest(groups, point.payload.path, { row, score, chunkIndex: point.payload.chunkIndex });
   }

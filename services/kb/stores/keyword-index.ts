@@ -24,10 +24,19 @@ const OPTIONS = {
   autoVacuum: { batchSize: 1000, batchWait: 10, minDirtCount: 200, minDirtFactor: 0.1 },
 };
 
+/** One frozen options object, so a search does not rebuild it. */
+const SEARCH_OPTIONS = Object.freeze({
+  boost: { title: TITLE_BOOST },
+  prefix: false,
+  fuzzy: false,
+  combineWith: "OR",
+});
+
+/** MiniSearch's own result objects; only these two of their fields are read. */
 export interface KeywordHit {
-  id: string;
+  readonly id: string;
   /** BM25 score, higher is better; only comparable within one query. */
-  score: number;
+  readonly score: number;
 }
 
 export class KeywordIndex {
@@ -61,16 +70,13 @@ export class KeywordIndex {
     if (this.search_.has(id)) this.search_.discard(id);
   }
 
-  /** Chunks matching any term of `query`, best first; `keep` filters by id before ranking. */
-  search(query: string, keep?: (id: string) => boolean): KeywordHit[] {
-    const results = this.search_.search(query, {
-      boost: { title: TITLE_BOOST },
-      prefix: false,
-      fuzzy: false,
-      combineWith: "OR",
-      ...(keep && { filter: (result) => keep(result.id as string) }),
-    });
-    return results.map((result) => ({ id: result.id as string, score: result.score }));
+  /**
+   * Chunks matching any term of `query`, best first. Filtering is left to the caller: MiniSearch
+   * builds every result object before its own `filter` runs, so a callback there saves nothing
+   * and costs a call per matching chunk (thousands per query at 20,000 chunks).
+   */
+  search(query: string): KeywordHit[] {
+    return this.search_.search(query, SEARCH_OPTIONS) as unknown as KeywordHit[];
   }
 
   toJSON(): string {
