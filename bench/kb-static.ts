@@ -11,7 +11,10 @@ import path from "node:path";
 import { makeTempDir } from "../test/helpers/temp-dir.js";
 import { benchIndexing, buildBenchCorpus } from "./kb-index.js";
 import { benchSearch, printSearchResult } from "./kb-search.js";
-import { machine } from "./lib/stats.js";
+import { formatLatency, machine, summarise, type LatencySummary } from "./lib/stats.js";
+import { createEmbedder } from "../services/kb/embed/create-embedder.js";
+import { openEmbeddedStore } from "../services/kb/stores/embedded-store.js";
+import { BENCH_QUERIES } from "./queries.js";
 
 const MIN_CHUNKS = 2000;
 
@@ -42,8 +45,44 @@ export async function benchKbStatic(): Promise<void> {
       modes: ["vector", "keyword", "hybrid"],
     });
     printSearchResult(search);
+    await benchInProcess(path.join(temp.dir, "search", "data", "kb"));
     console.log(`load average after: ${load()}`);
   } finally {
     await temp.remove();
+  }
+}
+
+/**
+ * Keyword and hybrid search in process on the same store, with the CPU time per query: the
+ * wall-clock percentiles move with the machine's load, the CPU time much less.
+ */
+async function benchInProcess(storeDir: string): Promise<void> {
+  const embedder = await createEmbedder({ provider: "static" });
+  const vectors = await embedder.embed(BENCH_QUERIES);
+  await embedder.close?.();
+  const store = await openEmbeddedStore({ dir: storeDir, collection: "mql5_articles" });
+  try {
+    const modes = {
+      keyword: (i: number) => store.searchKeywords(BENCH_QUERIES[i % BENCH_QUERIES.length]!, { limit: 5 }),
+      hybrid: (i: number) => store.searchHybrid(vectors[i % vectors.length]!, BENCH_QUERIES[i % BENCH_QUERIES.length]!, { limit: 5 }),
+    };
+    for (const [mode, search] of Object.entries(modes)) {
+      for (let i = 0; i < 50; i++) await search(i); // warm-up
+      const samples: number[] = [];
+      const cpuBefore = process.cpuUsage();
+      const runs = 500;
+      for (let i = 0; i < runs; i++) {
+        const start = performance.now();
+        await search(i);
+        samples.push(performance.now() - start);
+      }
+      const cpu = process.cpuUsage(cpuBefore);
+      const latency: LatencySummary = summarise(samples);
+      console.log(
+        `${formatLatency(`${mode} search in process (store.search*, no MCP)`, latency)}; CPU ${((cpu.user + cpu.system) / 1000 / runs).toFixed(2)} ms per query`,
+      );
+    }
+  } finally {
+    await store.close();
   }
 }
