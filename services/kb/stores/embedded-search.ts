@@ -80,9 +80,15 @@ export function keywordSearchTable(
   const candidates = category === undefined ? undefined : table.categories.get(category);
   if (category !== undefined && !candidates) return [];
   const groups = new Map<string, Best>();
+  const inCategory =
+    candidates &&
+    ((id: string) => {
+      const row = table.rowOf(id);
+      return row !== undefined && candidates.has(row);
+    });
   // One id lookup per matching chunk: this loop runs over every chunk sharing a term with the
-  // query, so it is the hot path of a keyword search.
-  for (const { id, score } of keywords.search(text)) {
+  // query (thousands at 20,000 chunks), so it is the hot path of a keyword search.
+  for (const { id, score } of keywords.search(text, inCategory)) {
     const row = table.rowOf(id);
     if (row === undefined || (candidates !== undefined && !candidates.has(row))) continue;
     const point = table.at(row)!;

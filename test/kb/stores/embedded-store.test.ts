@@ -131,6 +131,28 @@ describe("EmbeddedVectorStore (embedded only)", () => {
     await store.close();
   });
 
+  it("a category-filtered keyword search ranks and scores like the unfiltered one restricted to the category", async () => {
+    // The filter skips other chunks inside MiniSearch's scoring loop; it must not change the
+    // BM25 statistics (document frequencies stay those of the whole collection).
+    const words = ["alpha", "beta", "gamma", "delta", "epsilon"];
+    const points = randomPoints(600, 11).map((point, i) => ({
+      ...point,
+      payload: { ...point.payload, text: `${words[i % 5]} ${words[(i * 7) % 5]} ${words[i % 3]} filler ${i}` },
+    }));
+    const store = await open();
+    await store.ensureCollection(META);
+    await store.upsert(points);
+    for (const [query, category] of [["alpha gamma", "small"], ["beta delta epsilon", "big"]] as const) {
+      const inCategory = new Set(points.filter((p) => p.payload.categories.includes(category)).map((p) => p.payload.path));
+      const all = await store.searchKeywords(query, { limit: 600 });
+      const expected = all.filter((h) => inCategory.has(h.payload.path)).slice(0, 10);
+      const filtered = await store.searchKeywords(query, { limit: 10, category });
+      expect(expected).toHaveLength(10);
+      expect(filtered.map((h) => [h.payload.path, h.score])).toEqual(expected.map((h) => [h.payload.path, h.score]));
+    }
+    await store.close();
+  });
+
   it("scores a small category exactly and a broad one through HNSW, both filtered in the store", async () => {
     const { store, points } = await seeded({ exactSearchThreshold: 500 });
     const search = vi.spyOn(HnswIndex.prototype, "search");
