@@ -62,8 +62,11 @@ async function benchInProcess(storeDir: string): Promise<void> {
   await embedder.close?.();
   const store = await openEmbeddedStore({ dir: storeDir, collection: "mql5_articles" });
   try {
+    const categories = (await store.listCategories()).map((c) => c.category);
     const modes = {
       keyword: (i: number) => store.searchKeywords(BENCH_QUERIES[i % BENCH_QUERIES.length]!, { limit: 5 }),
+      "keyword by category": (i: number) =>
+        store.searchKeywords(BENCH_QUERIES[i % BENCH_QUERIES.length]!, { limit: 5, category: categories[i % categories.length]! }),
       hybrid: (i: number) => store.searchHybrid(vectors[i % vectors.length]!, BENCH_QUERIES[i % BENCH_QUERIES.length]!, { limit: 5 }),
     };
     for (const [mode, search] of Object.entries(modes)) {
