@@ -129,6 +129,12 @@ export class QdrantVectorStore implements VectorStore {
         );
       }
       this.meta = { model: stored.model, dimension: stored.dimension };
+      if (!(await this.hasKeywordVector())) {
+        // Made before keyword search. Qdrant cannot add a sparse vector to a collection, so it is
+        // made anew and the indexer, finding no articles, embeds every article again.
+        await this.call(`delete collection ${this.collection}`, (c) => c.deleteCollection(this.collection));
+        await this.createCollection(stored.dimension);
+      }
       return;
     }
     if (!(await this.exists(this.metaCollection))) {
@@ -140,9 +146,15 @@ export class QdrantVectorStore implements VectorStore {
     await this.call(`record the meta of ${this.collection}`, (c) =>
       c.upsert(this.metaCollection, { wait: true, points: [{ id: META_POINT_ID, vector: [1], payload }] }),
     );
+    await this.createCollection(meta.dimension);
+    this.meta = { ...meta };
+  }
+
+  /** The chunks' collection: the dense vector, the `keywords` sparse vector, and payload indexes. */
+  private async createCollection(dimension: number): Promise<void> {
     await this.call(`create collection ${this.collection}`, (c) =>
       c.createCollection(this.collection, {
-        vectors: { size: meta.dimension, distance: "Cosine" },
+        vectors: { size: dimension, distance: "Cosine" },
         sparse_vectors: { [KEYWORDS]: { modifier: "idf" } },
       }),
     );
@@ -155,7 +167,11 @@ export class QdrantVectorStore implements VectorStore {
         c.createPayloadIndex(this.collection, { field_name, field_schema, wait: true }),
       );
     }
-    this.meta = { ...meta };
+  }
+
+  private async hasKeywordVector(): Promise<boolean> {
+    const info = await this.call(`read collection ${this.collection}`, (c) => c.getCollection(this.collection));
+    return info.config.params.sparse_vectors?.[KEYWORDS] !== undefined;
   }
 
   async getCollectionMeta(): Promise<CollectionMeta | undefined> {

@@ -96,6 +96,7 @@ function route(method: string, path: string): { key: string; collection: string 
   const [, collection, rest = ""] = m;
   const keys: Record<string, string> = {
     "GET /exists": "GET exists",
+    "GET ": "GET collection",
     "PUT ": "PUT collection",
     "DELETE ": "DELETE collection",
     "PUT /index": "PUT index",
@@ -126,6 +127,8 @@ const WRITES = new Set(["PUT index", "PUT points", "POST payload", "POST delete"
 class FakeQdrant {
   readonly requests: Recorded[] = [];
   readonly collections = new Set<string>();
+  /** Each collection's vector config, as created. */
+  readonly configs = new Map<string, unknown>();
   readonly payloads = new Map<string, Record<string, unknown>>();
   /** Canned answers for reads, keyed by schema key; a function receives the request body. */
   readonly answers = new Map<string, (body: Body) => unknown>();
@@ -178,7 +181,10 @@ class FakeQdrant {
         return { exists: this.collections.has(collection) };
       case "PUT collection":
         this.collections.add(collection);
+        this.configs.set(collection, body);
         return true;
+      case "GET collection":
+        return { status: "green", config: { params: this.configs.get(collection) } };
       case "DELETE collection":
         return this.collections.delete(collection);
       case "PUT points":
@@ -257,6 +263,28 @@ describe("QdrantVectorStore protocol (against a strict fake Qdrant)", () => {
     const other = storeFor().ensureCollection({ model: "m2", dimension: 8 });
     await expect(other).rejects.toBeInstanceOf(EmbeddingMismatchError);
     await expect(other).rejects.toThrow(/"m1" \(8 dims\)[\s\S]*"m2" \(8 dims\)/);
+  });
+
+  it("rebuilds a collection made before keyword search, which has no sparse vector to write to", async () => {
+    await storeFor().ensureCollection({ model: "m1", dimension: 8 });
+    qdrant.configs.set("kb", { vectors: { size: 8, distance: "Cosine" } });
+    qdrant.requests.length = 0;
+    await storeFor().ensureCollection({ model: "m1", dimension: 8 });
+    expect(calls()).toEqual([
+      "GET /collections/kb/exists",
+      "POST /collections/kb__meta/points",
+      "GET /collections/kb",
+      "DELETE /collections/kb",
+      "PUT /collections/kb",
+      "PUT /collections/kb/index",
+      "PUT /collections/kb/index",
+      "PUT /collections/kb/index",
+    ]);
+    expect(qdrant.configs.get("kb")).toEqual({ vectors: { size: 8, distance: "Cosine" }, sparse_vectors: { keywords: { modifier: "idf" } } });
+    // A current collection is left alone.
+    qdrant.requests.length = 0;
+    await storeFor().ensureCollection({ model: "m1", dimension: 8 });
+    expect(calls()).toEqual(["GET /collections/kb/exists", "POST /collections/kb__meta/points", "GET /collections/kb"]);
   });
 
   it("upserts in batches of at most the batch size, waiting for each", async () => {
