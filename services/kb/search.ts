@@ -7,10 +7,12 @@ import { NotIndexedError } from "./errors.js";
 import type { ArticleHit, ArticleSearchOptions, SearchMode, VectorStore } from "./stores/vector-store.js";
 
 /**
- * The mode a search uses when none is asked for: the one place to change it. Vector for now;
- * the kb-quality benchmark (nDCG@10, recall@5, MRR per mode and embedder) decides.
+ * The mode a search uses when none is asked for: the one place to change it. Keyword (BM25) won
+ * the evaluation set (`npm run bench -- kb-quality`, 136 graded queries): nDCG@10 0.834 against
+ * hybrid 0.747 and vector 0.573. Hybrid is ahead only on the 18 paraphrased questions (0.579 vs
+ * 0.559), so re-run the evaluation with real queries before changing this.
  */
-export const DEFAULT_SEARCH_MODE: SearchMode = "vector";
+export const DEFAULT_SEARCH_MODE: SearchMode = "keyword";
 
 export interface SearchQuery {
   query: string;

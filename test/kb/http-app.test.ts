@@ -52,7 +52,8 @@ function call(app: ReturnType<typeof createKbHttpApp>, body: unknown) {
     body: JSON.stringify(body),
   });
 }
-const search = (id: number) => ({ jsonrpc: "2.0", id, method: "tools/call", params: { name: "search_knowledge_base", arguments: { query: `q${id}` } } });
+// Vector searches: they wait for the embedder, which is what the queue bound protects.
+const search = (id: number) => ({ jsonrpc: "2.0", id, method: "tools/call", params: { name: "search_knowledge_base", arguments: { query: `q${id}`, mode: "vector" } } });
 const stats = (id: number) => ({ jsonrpc: "2.0", id, method: "tools/call", params: { name: "kb_stats", arguments: {} } });
 
 describe("knowledge-base HTTP app under load", () => {

@@ -45,10 +45,10 @@ describe.each([
     expect(search.annotations?.readOnlyHint).toBe(true);
   });
 
-  it("search_knowledge_base searches on the start of a query longer than the model's window", async () => {
+  it("search_knowledge_base searches on the start of a query longer than the model's window (vector mode)", async () => {
     // Digits and commas cost a token each: 1,000 characters of them are far over a 256-token window.
     const long = `How should an expert advisor size positions from the ATR? ${"7,".repeat(500)}`.slice(0, 1000);
-    const result = await call("search_knowledge_base", { query: long, limit: 2 });
+    const result = await call("search_knowledge_base", { query: long, limit: 2, mode: "vector" });
     expect(result.isError).toBeFalsy();
     expect(result.structuredContent).toMatchObject({ query_truncated: true, count: 2 });
   });
@@ -65,9 +65,9 @@ describe.each([
     expect(text(result)).toContain(results[0]!.title);
   });
 
-  it("search_knowledge_base filters by category in the store, returning every match up to the limit", async () => {
+  it("search_knowledge_base filters by category in the store, returning every match up to the limit (vector mode: every article matches)", async () => {
     const expected = folders.get("backtesting")!;
-    const result = await call("search_knowledge_base", { query: "moving average crossover entry rules", limit: 50, category: "backtesting" });
+    const result = await call("search_knowledge_base", { query: "moving average crossover entry rules", limit: 50, category: "backtesting", mode: "vector" });
     const { results } = result.structuredContent as { results: { categories: string[] }[] };
     expect(results.length).toBeGreaterThanOrEqual(expected);
     for (const r of results) expect(r.categories).toContain("backtesting");
