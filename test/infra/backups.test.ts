@@ -158,7 +158,10 @@ describe("prod (aws): scheduled backups of both stores", () => {
 
   it("alarms when a backup run fails and when none has succeeded for a day", async () => {
     const { run } = prod;
-    const filters = run.ofType("aws:cloudwatch/logMetricFilter:LogMetricFilter").map((f) => reveal(f.inputs) as { pattern: string; metricTransformation: { name: string } });
+    const filters = run
+      .ofType("aws:cloudwatch/logMetricFilter:LogMetricFilter")
+      .filter((f) => f.name.startsWith("qm-prod-backup-"))
+      .map((f) => reveal(f.inputs) as { pattern: string; metricTransformation: { name: string } });
     expect(filters.map((f) => f.metricTransformation.name).sort()).toEqual(["BackupFailures", "BackupSuccesses"]);
     expect(filters.find((f) => f.metricTransformation.name === "BackupFailures")!.pattern).toContain('"backup of * failed"');
     const alarms = run.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => a.name.startsWith("qm-prod-backup-"));
