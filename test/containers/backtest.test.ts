@@ -9,29 +9,21 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { TMPFS_OPTIONS } from "../../infra/hardening.js";
 import { userNamespaceSeccompProfile } from "../../infra/seccomp.js";
 import { BACKTEST_SANDBOX_MEMORY_MB, BACKTEST_WORKER_CONCURRENCY } from "../../services/backtest/deploy.js";
 import { dockerRunHardeningFlags } from "../../infra/hardening.js";
 import { serviceHardening } from "./helpers/container-args.js";
-import { engineHardening, exec, inspect, kernelView } from "./helpers/containers.js";
+import { engineHardening, expectedEngineHardening, exec, inspect, kernelView } from "./helpers/containers.js";
 import { docker } from "./helpers/docker-cli.js";
 import { startBacktestStack, type BacktestStack } from "./helpers/backtest-stack.js";
 import { ensureRedisImage } from "./helpers/image.js";
 import { catalogueEntry } from "./helpers/kb-stack.js";
+import { JS_SMA_CROSS } from "../backtest/sandbox/sandbox-fixtures.js";
 
 const GOOG = "GOOG-daily-2004-2013.csv";
 const SMA = { dataset: GOOG, config: { params: { fast: 10, slow: 30 } } };
 
-/** The same SMA crossover in both languages: their statistics must agree to the last digit. */
-const JS_SMA_CROSS = `import { sma, crossover } from "quantmind";
-export function signals(data, params) {
-  const fast = sma(data.close, params.fast), slow = sma(data.close, params.slow);
-  const up = crossover(fast, slow), down = crossover(slow, fast);
-  const out = new Float64Array(data.length).fill(NaN);
-  for (let i = 0; i < data.length; i++) out[i] = up[i] ? 1 : down[i] ? -1 : NaN;
-  return out;
-}`;
+// The same SMA crossover in both languages (JS_SMA_CROSS from the sandbox fixtures): their statistics must agree to the last digit.
 /** numpy by name: the image's numpy must import inside the sandbox (its BLAS links resolve under /usr). */
 const PY_SMA_CROSS = `import numpy as np
 from quantmind import sma, crossover
@@ -76,19 +68,9 @@ describe("the backtest service in containers", () => {
   it.each(["backtest-mcp", "backtest-worker"])("the engine ran %s with the shared hardening", async (service) => {
     const h = serviceHardening(catalogueEntry(service));
     const name = service === "backtest-mcp" ? bt.mcp.name : bt.worker.name;
-    const engine = await engineHardening(name);
-    const { securityOpt, ...rest } = engine;
-    expect(rest).toEqual({
-      user: h.user,
-      readOnlyRootfs: true,
-      capDrop: ["ALL"],
-      pidsLimit: h.pidsLimit,
-      memoryBytes: h.memoryMb * 1024 * 1024,
-      memorySwapBytes: h.memoryMb * 1024 * 1024,
-      nanoCpus: h.cpus * 1e9,
-      tmpfs: Object.fromEntries(h.tmpfsPaths.map((p) => [p, TMPFS_OPTIONS])),
-      networkMode: "host",
-    });
+    const { securityOpt, ...rest } = await engineHardening(name);
+    const { securityOpt: _defaultProfile, ...expected } = expectedEngineHardening(h);
+    expect(rest).toEqual(expected);
     expect(securityOpt[0]).toBe("no-new-privileges:true");
     // Only the worker, whose sandbox makes user namespaces, runs under the profile that allows them.
     expect(h.userNamespaces).toBe(service === "backtest-worker");

@@ -6,9 +6,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { REDIS } from "../../infra/backends.js";
 import { SECRETS_DIR } from "../../infra/container-conventions.js";
-import { TMPFS_OPTIONS } from "../../infra/hardening.js";
 import { docker } from "./helpers/docker-cli.js";
-import { engineHardening, exec, kernelView, probeWrites } from "./helpers/containers.js";
+import { engineHardening, expectedEngineHardening, exec, kernelView, probeWrites } from "./helpers/containers.js";
 import { ensureRedisImage } from "./helpers/image.js";
 import { redisCommands } from "./helpers/redis-client.js";
 import { startRedis, type RedisStack } from "./helpers/redis-stack.js";
@@ -44,18 +43,7 @@ describe("Redis in its container", () => {
 
   it("runs with the shared hardening as the image's redis user (999)", async () => {
     const h = REDIS.hardening;
-    expect(await engineHardening(redis.name)).toEqual({
-      user: h.user,
-      readOnlyRootfs: true,
-      capDrop: ["ALL"],
-      securityOpt: ["no-new-privileges:true"],
-      pidsLimit: h.pidsLimit,
-      memoryBytes: h.memoryMb * 1024 * 1024,
-      memorySwapBytes: h.memoryMb * 1024 * 1024,
-      nanoCpus: h.cpus * 1e9,
-      tmpfs: Object.fromEntries(h.tmpfsPaths.map((p) => [p, TMPFS_OPTIONS])),
-      networkMode: "host",
-    });
+    expect(await engineHardening(redis.name)).toEqual(expectedEngineHardening(h));
     const kernel = await kernelView(redis.name);
     expect(kernel.uids).toEqual([999, 999, 999, 999]);
     expect(kernel.effectiveCapabilities).toBe(0n);

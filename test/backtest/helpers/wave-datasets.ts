@@ -50,14 +50,7 @@ export function waveDatasets(sizes: number[] = [300, 1000]): DatasetCatalog & { 
   return catalog;
 }
 
-export const JS_SMA_CROSS = `import { sma, crossover } from "quantmind";
-export function signals(data, params) {
-  const fast = sma(data.close, params.fast), slow = sma(data.close, params.slow);
-  const up = crossover(fast, slow), down = crossover(slow, fast);
-  const out = new Float64Array(data.length).fill(NaN);
-  for (let i = 0; i < data.length; i++) out[i] = up[i] ? 1 : down[i] ? -1 : NaN;
-  return out;
-}`;
+export { JS_SMA_CROSS } from "../sandbox/sandbox-fixtures.js";
 
 export const JS_THROWS_ON_LINE_3 = `export function signals(data) {
   const x = 1;

@@ -4,6 +4,7 @@
  * cgroup limits).
  */
 import { setTimeout as sleep } from "node:timers/promises";
+import { TMPFS_OPTIONS, type ContainerHardening } from "../../../infra/hardening.js";
 import { docker, type DockerOutput } from "./docker-cli.js";
 
 interface HealthProbe {
@@ -93,6 +94,22 @@ export interface EngineHardening {
   nanoCpus: number;
   tmpfs: Record<string, string>;
   networkMode: string;
+}
+
+/** What the engine reports for a container started with `h` and Docker's default seccomp profile. */
+export function expectedEngineHardening(h: ContainerHardening): EngineHardening {
+  return {
+    user: h.user,
+    readOnlyRootfs: true,
+    capDrop: ["ALL"],
+    securityOpt: ["no-new-privileges:true"],
+    pidsLimit: h.pidsLimit,
+    memoryBytes: h.memoryMb * 1024 * 1024,
+    memorySwapBytes: h.memoryMb * 1024 * 1024,
+    nanoCpus: h.cpus * 1e9,
+    tmpfs: Object.fromEntries(h.tmpfsPaths.map((p) => [p, TMPFS_OPTIONS])),
+    networkMode: "host",
+  };
 }
 
 export async function engineHardening(name: string): Promise<EngineHardening> {
