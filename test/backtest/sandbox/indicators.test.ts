@@ -80,3 +80,51 @@ def signals(data, params):
     });
   }
 });
+
+/**
+ * The JavaScript sma takes a plain rolling sum unless a NaN follows the leading NaN run, and
+ * crossover carries each comparison to the next bar: both against the naive references on
+ * series that take each path.
+ */
+describe("JavaScript sma and crossover on each of their paths", () => {
+  const SERIES: [string, number[]][] = [
+    ["no NaN", []],
+    ["a leading NaN run only (another helper's warm-up)", [0, 1, 2, 3, 4]],
+    ["a NaN after the leading run", [0, 1, 250]],
+    ["a NaN inside the first window", [12]],
+  ];
+  const naiveSma = (v: Float64Array, n: number) =>
+    Float64Array.from(v, (_, i) => {
+      if (i < n - 1) return NaN;
+      let s = 0;
+      for (let k = i - n + 1; k <= i; k++) s += v[k]!;
+      return s / n;
+    });
+  const naiveCross = (a: Float64Array, b: Float64Array) => Float64Array.from(a, (v, i) => (i > 0 && v > b[i]! && a[i - 1]! <= b[i - 1]! ? 1 : 0));
+  const withNaN = (holes: number[]) => Float64Array.from(bars.close, (v, i) => (holes.includes(i) ? NaN : v));
+
+  for (const [label, holes] of SERIES) {
+    it(`${label}: sma(7), sma of that sma, and the crossover of sma(5) and sma(20)`, async () => {
+      const run = (expression: string) =>
+        runStrategy({
+          language: "javascript",
+          code: `import { sma, crossover } from "quantmind";
+export function signals(data) {
+  const x = Float64Array.from(data.close); for (const h of ${JSON.stringify(holes)}) x[h] = NaN;
+  return ${expression};
+}`,
+          bars,
+          params: {},
+        });
+      const x = withNaN(holes);
+      expectClose(await run("sma(x, 7)"), naiveSma(x, 7), `${label}: sma`);
+      expectClose(await run("sma(sma(x, 7), 3)"), naiveSma(naiveSma(x, 7), 3), `${label}: sma of sma`);
+      expectClose(await run("crossover(sma(x, 5), sma(x, 20))"), naiveCross(naiveSma(x, 5), naiveSma(x, 20)), `${label}: crossover`);
+    });
+  }
+
+  it("a window longer than the series: all NaN", async () => {
+    const targets = await runStrategy({ language: "javascript", code: `import { sma } from "quantmind";\nexport const signals = (d) => sma(d.close, ${N + 1});`, bars, params: {} });
+    expect(targets.every(Number.isNaN)).toBe(true);
+  });
+});

