@@ -1,8 +1,8 @@
 /**
  * Runs a compiled JavaScript/TypeScript strategy in a fresh isolated-vm isolate: the bar
- * columns move in as ArrayBuffers (transferred, never proxied), the targets and a status block
- * come back through SharedArrayBuffers the host allocated, and the isolate is disposed after
- * every job. Limits: the isolate's heap limit, V8's own timeout, and a host watchdog that
+ * columns move in as ArrayBuffers (transferred, never proxied), the targets come back as a copy
+ * of the runner's own Float64Array, the status through a SharedArrayBuffer the host allocated,
+ * and the isolate is disposed after every job. Limits: the isolate's heap limit, V8's own timeout, and a host watchdog that
  * samples `isolate.cpuTime` and disposes the isolate past the CPU or wall-clock limit, since a
  * script can stall in places V8's timeout does not cover.
  */
@@ -124,7 +124,7 @@ export async function runJavaScript(job: JavaScriptJob): Promise<Float64Array> {
     if (!isolate.isDisposed) isolate.dispose();
     rejectStop(stopError(why, limits));
   };
-  const out = new SharedArrayBuffer(n * 8);
+  let targets: unknown;
   const statusBuffer = new SharedArrayBuffer(STATUS_BYTES);
   const status = new Float64Array(statusBuffer, 0, 8);
   let reported = -1;
@@ -151,7 +151,6 @@ export async function runJavaScript(job: JavaScriptJob): Promise<Float64Array> {
       }
       const meta = { n, buffers: moved.buffers.length, columns: moved.columns, params: { ...job.params } };
       await global.set(JOB_GLOBALS.meta, new ivm.ExternalCopy(meta).copyInto({ release: true }));
-      await global.set(JOB_GLOBALS.out, new ivm.ExternalCopy(out).copyInto({ release: true }));
       await global.set(JOB_GLOBALS.status, new ivm.ExternalCopy(statusBuffer).copyInto({ release: true }));
       phase("dataInMs");
       let script: IsolatedVm.Script;
@@ -163,7 +162,7 @@ export async function runJavaScript(job: JavaScriptJob): Promise<Float64Array> {
       }
       phase("compileMs");
       const remaining = Math.max(1, Math.ceil(limits.timeoutMs - (performance.now() - started)));
-      await script.run(context, { timeout: remaining, release: true });
+      targets = await script.run(context, { timeout: remaining, release: true, copy: true });
       phase("runMs");
       timings.cpuMs = Number(isolate.cpuTime) / 1e6;
     })();
@@ -176,11 +175,11 @@ export async function runJavaScript(job: JavaScriptJob): Promise<Float64Array> {
     });
     job.onProgress?.(1);
     job.onTimings?.(timings);
-    const targets = readOutcome(new Float64Array(out), statusBuffer, job.compiled);
+    const checked = readOutcome(targets, n, statusBuffer, job.compiled);
     // Written by the runner's own closure, but checked like everything from the isolate.
     const warmup = status[STATUS.warmup]!;
     job.onWarmup?.(Number.isInteger(warmup) && warmup >= 0 && warmup < n ? warmup : 0);
-    return targets;
+    return checked;
   } finally {
     clearInterval(watchdog);
     clearTimeout(wallTimer);
@@ -228,13 +227,14 @@ function collectBuffers(bars: Bars, transfer: boolean): MovedBars {
   return { buffers, columns, bytes: buffers.reduce((sum, b) => sum + b.byteLength, 0) };
 }
 
-function readOutcome(targets: Float64Array, statusBuffer: SharedArrayBuffer, compiled: CompiledStrategy): Float64Array {
+function readOutcome(targets: unknown, n: number, statusBuffer: SharedArrayBuffer, compiled: CompiledStrategy): Float64Array {
   const status = new Float64Array(statusBuffer, 0, 8);
   const text = new Uint16Array(statusBuffer, STATUS.messageOffset);
   const message = cleanText(text.subarray(0, status[STATUS.messageLength]));
   const stack = cleanText(text.subarray(STATUS.messageChars, STATUS.messageChars + status[STATUS.stackLength]!));
   switch (status[STATUS.outcome]) {
     case OUTCOME.ok:
+      if (!(targets instanceof Float64Array) || targets.length !== n) throw new SandboxFailedError("the isolate reported success without its targets");
       return targets;
     case OUTCOME.threw:
       throw new StrategyRuntimeError(message, strategyLine(stack, compiled));

@@ -2,9 +2,11 @@
  * The script each isolate runs: the runner (inside a closure the strategy cannot see) called
  * with the strategy wrapped as a CommonJS factory defined outside that closure. The runner
  * takes the job's buffers off the global object before any user code runs, runs the whole bar
- * loop in the isolate, and reports only through two shared buffers: the targets, and a status
- * block (bars done, outcome code, line, message). Nothing the strategy controls (no object,
- * no getter) ever crosses to the host, so a hostile thrown value cannot stall the transfer.
+ * loop in the isolate, and reports through a shared status block (bars done, outcome code,
+ * line, message) and its return value: a Float64Array of targets the runner allocated and
+ * filled itself and never hands to the strategy. Nothing the strategy controls (no object, no
+ * getter) ever crosses to the host, so a hostile value cannot stall the transfer, and nothing
+ * the strategy left queued (a microtask) can change the targets after they were checked.
  */
 import { INDICATORS_SOURCE } from "./indicators-source.js";
 
@@ -32,19 +34,18 @@ export const STATUS_BYTES = STATUS.messageOffset + 2 * (STATUS.messageChars + ST
 export const OUTCOME = { running: 0, ok: 1, threw: 2, noEntry: 3, badResult: 4, refused: 5 } as const;
 
 /** Globals the host sets before running; the runner deletes them first. */
-export const JOB_GLOBALS = { meta: "__qm_meta", out: "__qm_out", status: "__qm_status", bufferPrefix: "__qm_b" } as const;
+export const JOB_GLOBALS = { meta: "__qm_meta", status: "__qm_status", bufferPrefix: "__qm_b" } as const;
 
 const RUNNER = String.raw`(function (factory) {
 "use strict";
 const G = globalThis;
 const meta = G.${JOB_GLOBALS.meta};
-const out = new Float64Array(G.${JOB_GLOBALS.out});
 const statusBuf = G.${JOB_GLOBALS.status};
 const st = new Float64Array(statusBuf, 0, 8);
 const text = new Uint16Array(statusBuf, ${STATUS.messageOffset});
 const buffers = [];
 for (let i = 0; i < meta.buffers; i++) { buffers.push(G["${JOB_GLOBALS.bufferPrefix}" + i]); delete G["${JOB_GLOBALS.bufferPrefix}" + i]; }
-delete G.${JOB_GLOBALS.meta}; delete G.${JOB_GLOBALS.out}; delete G.${JOB_GLOBALS.status};
+delete G.${JOB_GLOBALS.meta}; delete G.${JOB_GLOBALS.status};
 // No threads here, so Atomics can only block the isolate (Atomics.wait) without using CPU.
 delete G.Atomics;
 // Intrinsics the runner needs, taken before user code can replace them.
@@ -53,6 +54,10 @@ const setF64 = Float64Array.prototype.set, fillF64 = Float64Array.prototype.fill
 const charCodeAt = String.prototype.charCodeAt, ErrorCtor = Error;
 let refused = "";
 const n = meta.n;
+// The targets: returned as the script's value and copied out by the host. Memory the isolate
+// allocates is freed when it is disposed, so the next job's isolate reuses it; a buffer the
+// host allocated per job would be new memory (a page fault per 4 KiB) until its GC runs.
+const out = new Float64Array(n);
 const data = { length: n };
 for (const c of meta.columns) data[c.name] = new Float64Array(buffers[c.buffer], c.byteOffset, n);
 freeze(data);
@@ -139,7 +144,7 @@ try {
   st[${STATUS.done}] = n;
   st[${STATUS.warmup}] = warmup;
   if (refused !== "") finish(${OUTCOME.refused}, "module " + JSON.stringify(refused) + " is not available in the sandbox; only \"quantmind\" is", "");
-  else st[${STATUS.outcome}] = ${OUTCOME.ok};
+  else { st[${STATUS.outcome}] = ${OUTCOME.ok}; return out; }
 } catch (e) {
   const [message, stack] = describe(e);
   let isBad = false;
