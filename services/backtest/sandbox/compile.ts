@@ -13,15 +13,24 @@ export type StrategyLanguage = "javascript" | "typescript" | "python";
 
 /** A strategy ready for the isolate; plain data, so it can cross a process boundary. */
 export interface CompiledStrategy {
-  language: "javascript" | "typescript";
+  readonly language: "javascript" | "typescript";
   /** CommonJS body: uses `module`, `exports` and `require`. */
-  js: string;
+  readonly js: string;
   /** `lines[g - 1]` is the user's 1-based line for generated line g (0: unknown). */
-  lines: number[];
+  readonly lines: readonly number[];
 }
 
 /** Largest strategy source accepted, in characters (a strategy is a page of code, not a bundle). */
 export const MAX_CODE_CHARS = 1_000_000;
+
+/**
+ * Strategies compiled lately, newest last: an optimisation grid or a repeated job runs the same
+ * source many times, and esbuild's round trip (2-7 ms here) is a tenth of a whole job.
+ * Bounded by total source characters, so large strategies cannot pile up.
+ */
+const recent = new Map<string, CompiledStrategy>();
+let recentChars = 0;
+const RECENT_MAX_CHARS = 4 * MAX_CODE_CHARS;
 
 export async function compileStrategy(language: StrategyLanguage, code: string): Promise<CompiledStrategy> {
   if (language !== "javascript" && language !== "typescript") {
@@ -30,6 +39,25 @@ export async function compileStrategy(language: StrategyLanguage, code: string):
   if (code.length > MAX_CODE_CHARS) {
     throw new StrategySyntaxError(`the strategy is ${code.length} characters; at most ${MAX_CODE_CHARS} are accepted`);
   }
+  const key = `${language}:${code}`;
+  const known = recent.get(key);
+  if (known !== undefined) {
+    recent.delete(key);
+    recent.set(key, known);
+    return known;
+  }
+  const compiled = await transpile(language, code);
+  if (!recent.has(key)) recentChars += key.length;
+  recent.set(key, compiled);
+  for (const [oldest] of recent) {
+    if (recentChars <= RECENT_MAX_CHARS) break;
+    recent.delete(oldest);
+    recentChars -= oldest.length;
+  }
+  return compiled;
+}
+
+async function transpile(language: "javascript" | "typescript", code: string): Promise<CompiledStrategy> {
   try {
     const out = await transform(code, {
       loader: language === "typescript" ? "ts" : "js",
@@ -43,7 +71,7 @@ export async function compileStrategy(language: StrategyLanguage, code: string):
       // Keep the user's names in stack traces and error messages.
       minify: false,
     });
-    return { language, js: out.code, lines: generatedToOriginalLines(out.map, out.code) };
+    return Object.freeze({ language, js: out.code, lines: Object.freeze(generatedToOriginalLines(out.map, out.code)) });
   } catch (error) {
     const failure = error as Partial<TransformFailure>;
     const first = failure.errors?.[0];

@@ -85,6 +85,15 @@ export function signals(data: { close: Float64Array; length: number }, p: Params
     await expect(compileStrategy("typescript", "let x: = 2;")).rejects.toMatchObject({ code: "SYN_COMPILE", line: 1 });
   });
 
+  it("compiles a repeated source once: the same frozen result, per language", async () => {
+    const code = "export const signals = (d: { length: number }) => new Float64Array(d.length);";
+    const first = await compileStrategy("typescript", code);
+    expect(await compileStrategy("typescript", code)).toBe(first);
+    expect(Object.isFrozen(first) && Object.isFrozen(first.lines)).toBe(true);
+    // The same text as JavaScript is a different program (here, a syntax error).
+    await expect(compileStrategy("javascript", code)).rejects.toMatchObject({ code: "SYN_COMPILE" });
+  });
+
   it("reports a throw with its message and line, and a missing entry point", async () => {
     const code = "const k = 2;\n\nexport function signals(d) {\n  return d.close.map((c) => c * missing);\n}";
     const result = await outcome({ language: "javascript", code, bars, params: {} });
