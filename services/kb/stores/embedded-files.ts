@@ -5,7 +5,6 @@
  *   points-<g>-<t>.json   { rows: ({ id, payload } | null)[] }, row = HNSW label, null = free row
  *   vectors-<g>-<t>.f32   rows x dimension little-endian float32, unit length
  *   hnsw-<g>-<t>.bin      hnswlib index over the same rows
- *   keywords-<g>-<t>.json the BM25 keyword index over the same points (keyword-index.ts)
  *   write.lock            the writer's lock (write-lock.ts)
  *
  * `<t>` is random per save, so two writers that both reach generation g (one bypassing the lock)
@@ -13,8 +12,12 @@
  * temp + fsync + rename), then switches collection.json atomically, then deletes generation g.
  * A crash at any step leaves either the old or the new generation complete. On load, checksums
  * catch truncated or edited files: a bad points or vectors file is an error, a bad HNSW file is
- * rebuilt from the vectors, a bad or absent keyword index (collections saved before it existed)
- * from the chunk texts. Files are found through collection.json, never by name pattern.
+ * rebuilt from the vectors. Files are found through collection.json, never by name pattern.
+ *
+ * The BM25 keyword index (keyword-index.ts) is not a file: it is built from the chunk texts on
+ * every load, as fast as parsing a saved one. Generations saved by the MiniSearch-based index
+ * name a `keywords-<g>-<t>.json` in collection.json; that file is ignored (its format is not
+ * ours any more) and deleted by the next save, so those stores open without a rebuild step.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rm } from "node:fs/promises";
@@ -43,6 +46,7 @@ const CollectionFileSchema = z.object({
   generation: z.number().int().min(0),
   rows: z.number().int().min(0),
   points: z.number().int().min(0),
+  // `keywords`: a MiniSearch index that generations before 2026-12-03 saved; read, never used.
   files: z.object({ points: FileRefSchema, vectors: FileRefSchema, hnsw: FileRefSchema, keywords: FileRefSchema.optional() }),
 });
 
@@ -144,7 +148,7 @@ export async function loadGeneration(
   const vectors = new Float32Array(file.rows * file.dimension);
   new Uint8Array(vectors.buffer).set(vectorsData);
   const table = PointTable.fromRows(file.dimension, rows, vectors);
-  const keywords = await loadKeywords(dir, file, table, onWarning);
+  const keywords = rebuildKeywords(table);
 
   const problem = await readVerified(dir, file.files.hnsw);
   if (typeof problem !== "string") {
@@ -165,36 +169,11 @@ export async function loadGeneration(
   return { table, index: rebuildIndex(table, params), keywords };
 }
 
-async function loadKeywords(
-  dir: string,
-  file: CollectionFile,
-  table: PointTable,
-  onWarning: (message: string) => void,
-): Promise<KeywordIndex> {
-  const ref = file.files.keywords;
-  // Generations saved before the keyword index existed have none: build it, nothing is wrong.
-  if (!ref) return rebuildKeywords(table);
-  const data = await readVerified(dir, ref);
-  if (typeof data === "string") {
-    onWarning(`embedded store ${dir}: ${data}; rebuilding the keyword index from the chunk texts`);
-    return rebuildKeywords(table);
-  }
-  try {
-    const keywords = KeywordIndex.fromJSON(data.toString("utf8"));
-    if (keywords.size === table.size && [...table.liveRows()].every((row) => keywords.has(table.at(row)!.id))) return keywords;
-    onWarning(`embedded store ${dir}: keyword index does not match the points; rebuilding it from the chunk texts`);
-  } catch (error) {
-    onWarning(`embedded store ${dir}: keyword index unreadable (${String(error)}); rebuilding it from the chunk texts`);
-  }
-  return rebuildKeywords(table);
-}
-
 /** A fresh keyword index over every live point of `table`. */
 export function rebuildKeywords(table: PointTable): KeywordIndex {
   const keywords = KeywordIndex.create();
   for (const row of table.liveRows()) {
-    const { id, payload } = table.at(row)!;
-    keywords.set(id, payload.title, payload.text);
+    keywords.set(row, table.at(row)!.payload);
   }
   return keywords;
 }
@@ -223,13 +202,11 @@ export async function saveGeneration(
     points: `points-${tag}.json`,
     vectors: `vectors-${tag}.f32`,
     hnsw: `hnsw-${tag}.bin`,
-    keywords: `keywords-${tag}.json`,
   };
   await mkdir(dir, { recursive: true });
   const { rows, vectors } = generation.table.snapshot();
   const pointsBytes = Buffer.from(JSON.stringify({ rows }), "utf8");
   const vectorBytes = new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength);
-  const keywordBytes = Buffer.from(generation.keywords.toJSON(), "utf8");
   const hnswTemp = tempPathFor(join(dir, names.hnsw));
   generation.index.writeSync(hnswTemp);
 
@@ -242,7 +219,6 @@ export async function saveGeneration(
   }
   await writeFileAtomic(join(dir, names.points), pointsBytes);
   await writeFileAtomic(join(dir, names.vectors), vectorBytes);
-  await writeFileAtomic(join(dir, names.keywords), keywordBytes);
   const hnswBytes = await readFile(join(dir, names.hnsw));
 
   const file: CollectionFile = {
@@ -256,7 +232,6 @@ export async function saveGeneration(
       points: { name: names.points, bytes: pointsBytes.byteLength, sha256: sha256(pointsBytes) },
       vectors: { name: names.vectors, bytes: vectorBytes.byteLength, sha256: sha256(vectorBytes) },
       hnsw: { name: names.hnsw, bytes: hnswBytes.byteLength, sha256: sha256(hnswBytes) },
-      keywords: { name: names.keywords, bytes: keywordBytes.byteLength, sha256: sha256(keywordBytes) },
     },
   };
   await writeFileAtomic(join(dir, COLLECTION_FILE), `${JSON.stringify(file, null, 2)}\n`);

@@ -79,22 +79,12 @@ export function keywordSearchTable(
   if (limit <= 0) return [];
   const candidates = category === undefined ? undefined : table.categories.get(category);
   if (category !== undefined && !candidates) return [];
-  const groups = new Map<string, Best>();
-  const inCategory =
-    candidates &&
-    ((id: string) => {
-      const row = table.rowOf(id);
-      return row !== undefined && candidates.has(row);
-    });
-  // One id lookup per matching chunk: this loop runs over every chunk sharing a term with the
-  // query (thousands at 20,000 chunks), so it is the hot path of a keyword search.
-  for (const { id, score } of keywords.search(text, inCategory)) {
-    const row = table.rowOf(id);
-    if (row === undefined || (candidates !== undefined && !candidates.has(row))) continue;
+  // The index ranks articles itself (keyword-index.ts); its rows are the table's rows.
+  const hits = keywords.search(text, limit, candidates && ((row) => candidates.has(row)));
+  return hits.map(({ row, score }) => {
     const point = table.at(row)!;
-    keepBest(groups, point.payload.path, { row, score, chunkIndex: point.payload.chunkIndex });
-  }
-  return toHits(table, groups, limit);
+    return { id: point.id, score, payload: copyPayload(point.payload) };
+  });
 }
 
 function exactBest(table: PointTable, query: Float32Array, rows: Iterable<number>): Map<string, Best> {

@@ -230,7 +230,7 @@ export class EmbeddedVectorStore implements VectorStore {
       const row = state.table.put(point.id, unit, point.payload);
       state.index.ensureCapacity(state.table.capacity);
       state.index.set(row, unit);
-      state.keywords.set(point.id, point.payload.title, point.payload.text);
+      state.keywords.set(row, point.payload);
     }
     await this.changed(points.length);
   }
@@ -353,7 +353,7 @@ export class EmbeddedVectorStore implements VectorStore {
       if (!point) continue;
       state.table.remove(point.id);
       state.index.remove(row);
-      state.keywords.remove(point.id);
+      state.keywords.remove(row);
     }
     return rows.length;
   }

@@ -1,3 +1,5 @@
+import MiniSearch from "minisearch";
+import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, readdir, readFile, rm, truncate, utimes, writeFile } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -153,6 +155,57 @@ describe("EmbeddedVectorStore (embedded only)", () => {
     await store.close();
   });
 
+  it("keyword search follows a changed chunk of an article, chunk and article deletes, and a reopen, scoring like a fresh store", async () => {
+    const texts = ["Indicator handles and buffers.", "CopyBuffer fills an indicator buffer.", "Release the handle in OnDeinit."];
+    const articleChunks = (path: string, bodies: string[]) =>
+      bodies.map((text, i) => chunk(path, i, vec(1, i), { chunkCount: bodies.length, text, categories: ["indicators"] }));
+    const others = [
+      ...articleChunks("other.md", ["CopyBuffer CopyBuffer into an array", "Series arrays and ArraySetAsSeries."]),
+      ...articleChunks("third.md", ["Handles of iMA and iRSI.", "More about buffer indexing."]),
+    ];
+    const store = await open();
+    await store.ensureCollection({ model: "m", dimension: 8 });
+    await store.upsert([...articleChunks("a.md", texts), ...others]);
+    const best = async (s: EmbeddedVectorStore, query: string) =>
+      (await s.searchKeywords(query, { limit: 5 })).map((h) => [h.payload.path, h.payload.chunkIndex, h.score]);
+    /** The same search on a store holding only `points`, built in one go. */
+    const fresh = async (points: StoredPoint[], query: string) => {
+      const other = await openEmbeddedStore({ dir, collection: `fresh${Math.floor(Math.random() * 1e9)}`, onWarning: () => {} });
+      await other.ensureCollection({ model: "m", dimension: 8 });
+      await other.upsert(points);
+      const hits = await best(other, query);
+      await other.close();
+      return hits;
+    };
+    // "CopyBuffer" also matches its parts, "copy" and "buffer" (third.md).
+    expect((await best(store, "CopyBuffer")).map(([path, index]) => [path, index])).toEqual([["other.md", 0], ["a.md", 1], ["third.md", 1]]);
+
+    // One chunk of a.md changes: the term moves from chunk 1 to chunk 2 and becomes more frequent.
+    const changed = [...articleChunks("a.md", [texts[0]!, "Take the values.", "CopyBuffer CopyBuffer CopyBuffer in OnDeinit."])];
+    await store.upsert([changed[1]!, changed[2]!]);
+    const afterChange = await best(store, "CopyBuffer");
+    expect(afterChange.map(([path, index]) => [path, index])).toEqual([["a.md", 2], ["other.md", 0], ["third.md", 1]]);
+    expect(afterChange).toEqual(await fresh([...changed, ...others], "CopyBuffer"));
+    expect(await best(store, "fills")).toEqual([]); // only the old chunk 1 had it
+
+    await store.deleteChunksFrom("a.md", 2);
+    // a.md now matches only through chunk 0's "buffers".
+    const afterDelete = await best(store, "CopyBuffer");
+    expect(afterDelete.find(([path]) => path === "a.md")?.[1]).toBe(0);
+    expect(afterDelete).toEqual(await fresh([changed[0]!, changed[1]!, ...others], "CopyBuffer"));
+    expect(await best(store, "buffer")).toEqual(await fresh([changed[0]!, changed[1]!, ...others], "buffer"));
+    await store.deleteArticles(["other.md"]);
+    expect((await best(store, "CopyBuffer")).map(([path]) => path).sort()).toEqual(["a.md", "third.md"]);
+    const remaining = [changed[0]!, changed[1]!, ...others.slice(2)];
+    expect(await best(store, "handle buffer")).toEqual(await fresh(remaining, "handle buffer"));
+    await store.close();
+
+    const reopened = await open();
+    expect(await best(reopened, "handle buffer")).toEqual(await fresh(remaining, "handle buffer"));
+    expect(await best(reopened, "CopyBuffer")).toEqual(await fresh(remaining, "CopyBuffer"));
+    await reopened.close();
+  });
+
   it("scores a small category exactly and a broad one through HNSW, both filtered in the store", async () => {
     const { store, points } = await seeded({ exactSearchThreshold: 500 });
     const search = vi.spyOn(HnswIndex.prototype, "search");
@@ -192,11 +245,12 @@ describe("EmbeddedVectorStore (embedded only)", () => {
     await store.close();
     // Generation 2 (ensureCollection saved 1), each file tagged per save; the lock is gone with close().
     const files = (await readdir(join(dir, "kb"))).sort();
-    expect(files).toHaveLength(5);
+    // No keyword index file: it is built from the chunk texts on load (keyword-index.ts).
+    expect(files).toHaveLength(4);
     expect(files[0]).toBe("collection.json");
     expect(files[1]).toMatch(/^hnsw-2-([0-9a-f]{8})\.bin$/);
     const tag = /^hnsw-(2-[0-9a-f]{8})/.exec(files[1]!)![1];
-    expect(files.slice(2)).toEqual([`keywords-${tag}.json`, `points-${tag}.json`, `vectors-${tag}.f32`]);
+    expect(files.slice(2)).toEqual([`points-${tag}.json`, `vectors-${tag}.f32`]);
     const again = await open({ exactSearchThreshold: 0 });
     expect(await again.searchArticles(query, { limit: 10 })).toEqual(before);
     expect((await again.stats()).points).toBe(points.length);
@@ -268,31 +322,32 @@ describe("EmbeddedVectorStore (embedded only)", () => {
       await store.close();
     });
 
-    it("a damaged keyword index is rebuilt from the chunk texts, with a warning", async () => {
-      const { points, files } = await saved();
-      const target = points[17]!.payload.path;
-      await writeFile(named(files, "keywords-"), "{ not json");
-      const store = await open();
-      expect(warnings.join("\n")).toMatch(/keywords-[\s\S]*rebuilding the keyword index from the chunk texts/);
-      const [hit] = await store.searchKeywords(target.replace(/\.md$/, ""), { limit: 1 });
-      expect(hit!.payload.path).toBe(target);
-      await store.close();
-    });
-
-    it("a collection saved before the keyword index existed gets one built on load, silently, and saved next time", async () => {
-      const { points, files } = await saved();
+    it("a store saved with the MiniSearch keyword file opens silently, never reads that file, and drops it on the next save", async () => {
+      const { points } = await saved();
+      // What the build before 2026-12-03 wrote: a MiniSearch index, referenced from collection.json.
+      // This one indexes a word no chunk holds, under a real point id: reading it would find it.
+      const old = new MiniSearch({ fields: ["title", "text"] });
+      old.add({ id: points[3]!.id, title: "t", text: "zanzibarword" });
+      const bytes = Buffer.from(JSON.stringify(old));
+      const name = "keywords-2-0a0b0c0d.json";
+      await writeFile(join(dir, "kb", name), bytes);
       const collectionFile = join(dir, "kb", "collection.json");
       const file = JSON.parse(await readFile(collectionFile, "utf8"));
-      delete file.files.keywords;
+      file.files.keywords = { name, bytes: bytes.byteLength, sha256: createHash("sha256").update(bytes).digest("hex") };
       await writeFile(collectionFile, JSON.stringify(file));
-      await rm(named(files, "keywords-"));
+
       const store = await open();
       expect(warnings).toEqual([]);
+      expect(await store.searchKeywords("zanzibarword", { limit: 1 })).toEqual([]);
       const target = points[5]!.payload.path;
       expect((await store.searchKeywords(target.replace(/\.md$/, ""), { limit: 1 }))[0]!.payload.path).toBe(target);
       await store.markIndexed(new Date());
       await store.close();
-      expect((await readdir(join(dir, "kb"))).some((f) => f.startsWith("keywords-"))).toBe(true);
+      expect(await readdir(join(dir, "kb"))).not.toContain(name);
+      expect(JSON.parse(await readFile(collectionFile, "utf8")).files.keywords).toBeUndefined();
+      const again = await open();
+      expect((await again.searchKeywords(target.replace(/\.md$/, ""), { limit: 1 }))[0]!.payload.path).toBe(target);
+      await again.close();
     });
 
     it("an unreadable or foreign collection.json is a StoreCorruptError", async () => {
@@ -319,7 +374,7 @@ describe("EmbeddedVectorStore (embedded only)", () => {
       const after = await readdir(join(dir, "kb"));
       for (const name of debris) expect(after).not.toContain(name);
       const generation = after.filter((f) => /^(points|vectors|hnsw|keywords)-\d+-[0-9a-f]{8}\.(json|f32|bin)$/.test(f));
-      expect(generation).toHaveLength(4);
+      expect(generation).toHaveLength(3);
       expect(after.sort()).toEqual(["collection.json", live, "write.lock", ...generation].sort());
       await store.close();
     });
