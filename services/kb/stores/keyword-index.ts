@@ -101,7 +101,6 @@ interface RowEntry {
   titleLength: number;
   textLength: number;
   article: number;
-  chunkIndex: number;
 }
 
 /** Term frequencies of one field; its length for BM25 is the number of distinct terms. */
@@ -118,6 +117,12 @@ export class KeywordIndex {
   private readonly postings = new Map<string, Postings>();
   private readonly entries: (RowEntry | undefined)[] = [];
   private rowVersion = new Int32Array(1024);
+  /** Per row: its title's and text's number of distinct terms (BM25's field lengths). */
+  private titleLength = new Uint32Array(1024);
+  private textLength = new Uint32Array(1024);
+  /** Per row: its article's number and its chunk index. */
+  private rowArticle = new Int32Array(1024);
+  private rowChunk = new Int32Array(1024);
   private live = 0;
   private titleLengthSum = 0;
   private textLengthSum = 0;
@@ -163,7 +168,6 @@ export class KeywordIndex {
       titleLength: title.size,
       textLength: text.size,
       article: this.articleFor(chunk.path),
-      chunkIndex: chunk.chunkIndex,
     };
     const version = this.rowVersion[row]!;
     const add = (term: string, titleTf: number, textTf: number): void => {
@@ -176,6 +180,10 @@ export class KeywordIndex {
     for (const [term, tf] of text) add(term, clampTf(title.get(term) ?? 0), clampTf(tf));
     for (const [term, tf] of title) if (!text.has(term)) add(term, clampTf(tf), 0);
     this.entries[row] = entry;
+    this.titleLength[row] = entry.titleLength;
+    this.textLength[row] = entry.textLength;
+    this.rowArticle[row] = entry.article;
+    this.rowChunk[row] = chunk.chunkIndex;
     this.live++;
     this.titleLengthSum += entry.titleLength;
     this.textLengthSum += entry.textLength;
@@ -211,7 +219,7 @@ export class KeywordIndex {
     const terms = keywordTerms(query);
     if (terms.length === 0) return [];
     const stamp = this.nextStamp();
-    const { rowScore, rowMatched, rowStamp, rowVersion } = this;
+    const { rowScore, rowMatched, rowStamp, rowVersion, titleLength, textLength } = this;
     const n = this.live;
     const avgTitle = this.titleLengthSum / n;
     const avgText = this.textLengthSum / n;
@@ -227,15 +235,16 @@ export class KeywordIndex {
       const idfText = Math.log(1 + (n - postings.textDf + 0.5) / (postings.textDf + 0.5));
       const { data } = postings;
       const end = postings.length * STRIDE;
+      // The hot loop of a search (a common term has thousands of entries): typed arrays only.
       for (let at = 0; at < end; at += STRIDE) {
         const row = data[at]!;
         if (data[at + 1] !== rowVersion[row]) continue;
-        const entry = this.entries[row]!;
+        const tfs = data[at + 2]!;
         let score = 0;
-        const tt = data[at + 2]! & 0xffff;
-        if (tt > 0) score = TITLE_BOOST * (idfTitle * (DELTA + (tt * (K1 + 1)) / (tt + K1 * (1 - B + (B * entry.titleLength) / avgTitle))));
-        const xt = data[at + 2]! >>> 16;
-        if (xt > 0) score += idfText * (DELTA + (xt * (K1 + 1)) / (xt + K1 * (1 - B + (B * entry.textLength) / avgText)));
+        const tt = tfs & 0xffff;
+        if (tt > 0) score = TITLE_BOOST * (idfTitle * (DELTA + (tt * (K1 + 1)) / (tt + K1 * (1 - B + (B * titleLength[row]!) / avgTitle))));
+        const xt = tfs >>> 16;
+        if (xt > 0) score += idfText * (DELTA + (xt * (K1 + 1)) / (xt + K1 * (1 - B + (B * textLength[row]!) / avgText)));
         if (rowStamp[row] !== stamp) {
           rowStamp[row] = stamp;
           rowScore[row] = score;
@@ -254,21 +263,18 @@ export class KeywordIndex {
   private bestPerArticle(touchedCount: number, stamp: number, limit: number, keep?: (row: number) => boolean): KeywordHit[] {
     const { articleBest, articleRow, articleStamp, articlesTouched } = this;
     let articles = 0;
+    const { touched, rowScore, rowMatched, rowArticle, rowChunk } = this;
     for (let t = 0; t < touchedCount; t++) {
-      const row = this.touched[t]!;
+      const row = touched[t]!;
       if (keep && !keep(row)) continue;
-      const score = this.rowScore[row]! * this.rowMatched[row]!;
-      const entry = this.entries[row]!;
-      const article = entry.article;
+      const score = rowScore[row]! * rowMatched[row]!;
+      const article = rowArticle[row]!;
       if (articleStamp[article] !== stamp) {
         articleStamp[article] = stamp;
         articleBest[article] = score;
         articleRow[article] = row;
         articlesTouched[articles++] = article;
-      } else if (
-        score > articleBest[article]! ||
-        (score === articleBest[article]! && entry.chunkIndex < this.entries[articleRow[article]!]!.chunkIndex)
-      ) {
+      } else if (score > articleBest[article]! || (score === articleBest[article]! && rowChunk[row]! < rowChunk[articleRow[article]!]!)) {
         articleBest[article] = score;
         articleRow[article] = row;
       }
@@ -332,6 +338,10 @@ export class KeywordIndex {
       return b;
     };
     this.rowVersion = grow(this.rowVersion, Int32Array);
+    this.titleLength = grow(this.titleLength, Uint32Array);
+    this.textLength = grow(this.textLength, Uint32Array);
+    this.rowArticle = grow(this.rowArticle, Int32Array);
+    this.rowChunk = grow(this.rowChunk, Int32Array);
     this.rowScore = grow(this.rowScore, Float64Array);
     this.rowMatched = grow(this.rowMatched, Uint32Array);
     this.rowStamp = grow(this.rowStamp, Uint32Array);
