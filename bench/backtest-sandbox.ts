@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- backtest-sandbox`: the strategy sandbox's figures, side by side in one run.
  * SMA(10)/SMA(30) crossover on 1,000,000 bars: JavaScript vectorised and bar by bar (with the
- * isolate's start included and without it: the in-isolate run alone), columns copied in vs moved
+ * isolate's start included and without it: the in-isolate run alone), with the bars shared as
+ * the data layer loads them (one SharedArrayBuffer) and, for bars from elsewhere, moved or copied
  * in; Python with numpy (whole job, an empty job's start-up, the strategy's own run); isolate
  * creation. CPU times (isolate.cpuTime; Python's process_time inside the sandbox) are printed
  * too: on a machine shared with other work they say more than wall times.
@@ -76,12 +77,21 @@ interface Measured {
   timings?: SandboxTimings;
 }
 
-async function measure(request: Omit<StrategyRequest, "bars">, freshBars: boolean): Promise<Measured> {
-  const shared = makeBars(N);
+/** How the bars reach the isolate (sandbox/js/run-javascript.ts, collectBuffers). */
+type BarsIn = "shared" | "moved" | "copied";
+
+/** The same bars in one plain ArrayBuffer per column (bars from outside the data layer). */
+function plainBars(bars: Bars): Bars {
+  return Object.fromEntries(Object.entries(bars).map(([name, column]) => [name, (column as Float64Array).slice()])) as unknown as Bars;
+}
+
+async function measure(request: Omit<StrategyRequest, "bars">, barsIn: BarsIn): Promise<Measured> {
+  const loaded = makeBars(N);
+  const plain = plainBars(loaded);
   const runs: Measured[] = [];
   for (let round = 0; round <= ROUNDS; round++) {
     // Moving bars in detaches them: each such run needs its own copy, made outside the timing.
-    const bars = freshBars ? makeBars(N) : shared;
+    const bars = barsIn === "shared" ? loaded : barsIn === "moved" ? plainBars(loaded) : plain;
     let timings: SandboxTimings | undefined;
     const started = performance.now();
     await runStrategy({ ...request, bars, onTimings: (t) => (timings = t) });
@@ -129,14 +139,15 @@ export async function benchBacktestSandbox(): Promise<void> {
   }
   console.log(`isolate + context creation: p50 ${median(creations.slice(1)).toFixed(2)} ms`);
 
-  const js: [string, string, boolean][] = [
-    ["JS vectorised, bars moved in", JS_VECTORISED, true],
-    ["JS vectorised, bars copied in", JS_VECTORISED, false],
-    ["JS bar by bar, bars moved in", JS_BAR_BY_BAR, true],
-    ["JS bar by bar, bars copied in", JS_BAR_BY_BAR, false],
+  const js: [string, string, BarsIn][] = [
+    ["JS vectorised, bars shared (as loaded)", JS_VECTORISED, "shared"],
+    ["JS vectorised, plain bars moved in", JS_VECTORISED, "moved"],
+    ["JS vectorised, plain bars copied in", JS_VECTORISED, "copied"],
+    ["JS bar by bar, bars shared (as loaded)", JS_BAR_BY_BAR, "shared"],
+    ["JS bar by bar, plain bars moved in", JS_BAR_BY_BAR, "moved"],
   ];
-  for (const [label, code, transferBars] of js) {
-    const m = await measure({ language: "javascript", code, params, transferBars, limits: { memoryMb: 256 } }, transferBars);
+  for (const [label, code, barsIn] of js) {
+    const m = await measure({ language: "javascript", code, params, transferBars: barsIn === "moved", limits: { memoryMb: 256 } }, barsIn);
     const t = m.timings!;
     console.log(
       `${label}: whole job ${m.totalMs.toFixed(1)} ms = ${rate(m.totalMs)}; in-isolate run ${t.runMs.toFixed(1)} ms = ${rate(t.runMs)} ` +
@@ -146,8 +157,8 @@ export async function benchBacktestSandbox(): Promise<void> {
   }
 
   const cpuBefore = process.cpuUsage();
-  const empty = await measure({ language: "python", code: PY_EMPTY, params }, false);
-  const numpy = await measure({ language: "python", code: PY_NUMPY, params }, false);
+  const empty = await measure({ language: "python", code: PY_EMPTY, params }, "shared");
+  const numpy = await measure({ language: "python", code: PY_NUMPY, params }, "shared");
   const t = numpy.timings!;
   console.log(
     `Python numpy: whole job ${numpy.totalMs.toFixed(1)} ms = ${rate(numpy.totalMs)}; empty job (sandbox, interpreter, numpy import, data in/out) ` +

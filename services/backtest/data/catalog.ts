@@ -2,12 +2,12 @@
  * The dataset catalog the backtest jobs use (`DatasetCatalog` in jobs/datasets.ts): file
  * datasets from the data directory and remote sources (Binance spot and futures; MT5 later)
  * by their id. Every load is validated; remote bars are cached as columnar bytes by source,
- * symbol, timeframe and range. Each load returns fresh column buffers (the sandbox transfers
- * them away), cut to the configuration's [start, end) range, with their fingerprint.
+ * symbol, timeframe and range. Each load returns views on the memoised bars (no copy), cut to
+ * the configuration's [start, end) range, with their fingerprint.
  */
 import type { BacktestConfig } from "../config.js";
 import { configRange } from "../config.js";
-import { copyBars, sliceBars, type Bars } from "../engine/bars.js";
+import { sliceBars, type Bars } from "../engine/bars.js";
 import { dataPeriodMs } from "../engine/periods.js";
 import { DataEmptyError, DataRequestError } from "../errors.js";
 import type { DatasetCatalog, DatasetInfo, LoadedDataset } from "../jobs/datasets.js";
@@ -75,7 +75,9 @@ export class FileAndRemoteCatalog implements DatasetCatalog {
       throw new DataEmptyError(`${name} has ${to - from} bar(s) in the requested range (it holds ${span}); a backtest needs at least 2`);
     }
     const key = `${from}:${to}`;
-    const bars = copyBars(sliceBars(parsed.bars, from, to));
+    // Views on the memoised bars, shared by every job that loads them: nothing on the host
+    // writes to loaded bars, and a strategy only ever gets its own copies (sandbox/js, python).
+    const bars = sliceBars(parsed.bars, from, to);
     let fingerprint = parsed.fingerprints.get(key);
     if (fingerprint === undefined) {
       fingerprint = barsFingerprint(bars);

@@ -7,7 +7,7 @@
  * Each column is its raw Float64Array bytes (little-endian), in header order, so decoding
  * hands back views on the file's buffer: no parsing, no copy when the buffer is aligned.
  */
-import { BAR_COLUMNS, type Bars } from "../engine/bars.js";
+import { allocateBars, BAR_COLUMNS, type Bars } from "../engine/bars.js";
 import { DataParseError } from "../errors.js";
 
 const MAGIC = "QMBARS1\n";
@@ -59,11 +59,9 @@ export function decodeBars(bytes: Uint8Array, source: string): { bars: Bars; hea
   const columnBytes = header.length * 8;
   if (bytes.length !== start + BAR_COLUMNS.length * columnBytes) throw fail("truncated or padded");
 
-  // Float64Array views need 8-byte alignment; a pooled Buffer may not have it, then copy once.
-  const aligned = (bytes.byteOffset + start) % 8 === 0 ? bytes : new Uint8Array(bytes);
-  const columns = BAR_COLUMNS.map(
-    (_, k) => new Float64Array(aligned.buffer, aligned.byteOffset + start + k * columnBytes, header.length),
-  );
-  const [time, open, high, low, close, volume] = columns as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
-  return { bars: { time, open, high, low, close, volume }, header };
+  // Copied once into the shared layout every loaded dataset has (engine/bars.ts); the file's
+  // bytes may also lack the 8-byte alignment Float64Array views need.
+  const bars = allocateBars(header.length);
+  new Uint8Array(bars.time.buffer).set(bytes.subarray(start));
+  return { bars, header };
 }

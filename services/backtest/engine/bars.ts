@@ -19,16 +19,22 @@ export interface Bars {
 export const BAR_COLUMNS = ["time", "open", "high", "low", "close", "volume"] as const;
 export type BarColumn = (typeof BAR_COLUMNS)[number];
 
-/** Bars with `n` zeroed rows. */
+/**
+ * Bars with `n` zeroed rows, all six columns in one SharedArrayBuffer: the JavaScript sandbox
+ * hands that memory to the isolate as it is, where the runner copies only the columns the
+ * strategy reads (sandbox/js), so loaded bars can be shared by every job that uses them.
+ */
 export function allocateBars(n: number): Bars {
-  return {
-    time: new Float64Array(n),
-    open: new Float64Array(n),
-    high: new Float64Array(n),
-    low: new Float64Array(n),
-    close: new Float64Array(n),
-    volume: new Float64Array(n),
-  };
+  const memory = new SharedArrayBuffer(n * 8 * BAR_COLUMNS.length);
+  const [time, open, high, low, close, volume] = BAR_COLUMNS.map((_, k) => new Float64Array(memory, k * n * 8, n)) as [
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+  ];
+  return { time, open, high, low, close, volume };
 }
 
 /** Number of bars (the length of the time column). */
@@ -48,14 +54,9 @@ export function sliceBars(bars: Bars, from: number, to: number): Bars {
   };
 }
 
-/** Compact copies of the columns (each its own exactly-sized buffer, as the sandbox transfers them). */
+/** A compact copy, laid out as allocateBars lays bars out. */
 export function copyBars(bars: Bars): Bars {
-  return {
-    time: bars.time.slice(),
-    open: bars.open.slice(),
-    high: bars.high.slice(),
-    low: bars.low.slice(),
-    close: bars.close.slice(),
-    volume: bars.volume.slice(),
-  };
+  const copy = allocateBars(bars.time.length);
+  for (const name of BAR_COLUMNS) copy[name].set(bars[name]);
+  return copy;
 }

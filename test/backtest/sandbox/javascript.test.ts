@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { allocateBars, sliceBars } from "../../../services/backtest/engine/bars.js";
 import { runStrategy } from "../../../services/backtest/sandbox/run-strategy.js";
 import { compileStrategy } from "../../../services/backtest/sandbox/compile.js";
 import { expectSameTargets, JS_SMA_CROSS, makeBars, outcome, referenceSmaCross } from "./sandbox-fixtures.js";
@@ -58,12 +59,27 @@ export function signals(data: { close: Float64Array; length: number }, p: Params
     expect(Array.from(targets)).toEqual([1, 1, 1]);
   });
 
-  it("copies the caller's bars by default and moves them (detached) with transferBars", async () => {
+  it("shares loaded bars (SharedArrayBuffer): a strategy writes only to its own copy of a column", async () => {
+    const code = "export function signals(d) { d.close[0] = -1; d.open[1] = -1; return Float64Array.from(d.close); }";
+    const shared = makeBars(10);
+    expect(shared.close.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const targets = await runStrategy({ language: "javascript", code, bars: shared, params: {}, transferBars: true });
+    // The strategy saw its own write (one copy per column, kept for the job), the host's bars did not change.
+    expect(targets[0]).toBe(-1);
+    expect(shared.close[0]).toBeCloseTo(99.99999, 3);
+    expect(shared.open[1]).not.toBe(-1);
+  });
+
+  it("copies plain ArrayBuffer bars by default and moves them (detached) with transferBars", async () => {
     const code = "export function signals(d) { d.close[0] = -1; return new Float64Array(d.length); }";
-    const copied = makeBars(10);
+    const plain = () => {
+      const bars = makeBars(10);
+      return Object.fromEntries(Object.entries(bars).map(([name, column]) => [name, column.slice()])) as typeof bars;
+    };
+    const copied = plain();
     await runStrategy({ language: "javascript", code, bars: copied, params: {} });
     expect(copied.close[0]).toBeCloseTo(99.99999, 3);
-    const moved = makeBars(10);
+    const moved = plain();
     const targets = await runStrategy({ language: "javascript", code, bars: moved, params: {}, transferBars: true });
     expect(targets.length).toBe(10);
     expect(moved.close.length).toBe(0);
@@ -119,6 +135,17 @@ export function signals(data: { close: Float64Array; length: number }, p: Params
     expect((await outcome({ language: "javascript", code: spin, bars, params: {}, limits: { timeoutMs: 5_000, cpuMs: 150 } })).code).toBe("TIM_CPU");
     const hog = "export function signals(d) { const a = []; for (;;) a.push({ x: new Array(1000).fill(1) }); }";
     expect((await outcome({ language: "javascript", code: hog, bars, params: {}, limits: { memoryMb: 32, timeoutMs: 20_000 } })).code).toBe("TIM_MEMORY");
+  });
+
+  it("a few bars cut from a large loaded dataset: the shared buffer does not eat the strategy's memory budget, which still binds", async () => {
+    const dataset = allocateBars(2_000_000); // 96 MB, all shared with the isolate
+    for (let i = 0; i < 200; i++) dataset.close[i] = 100 + i;
+    const few = sliceBars(dataset, 100, 200);
+    const echo = "export function signals(d) { return Float64Array.from(d.close); }";
+    const targets = await runStrategy({ language: "javascript", code: echo, bars: few, params: {}, limits: { memoryMb: 32 } });
+    expect(targets[0]).toBe(200);
+    const hog = "export function signals(d) { const a = []; for (;;) a.push({ x: new Array(1000).fill(1) }); }";
+    expect((await outcome({ language: "javascript", code: hog, bars: few, params: {}, limits: { memoryMb: 32, timeoutMs: 20_000 } })).code).toBe("TIM_MEMORY");
   });
 
   it("cancels a running job through its AbortSignal", async () => {

@@ -147,7 +147,9 @@ export async function runJavaScript(job: JavaScriptJob): Promise<Float64Array> {
       phase("isolateMs");
       const global = context.global;
       for (const [i, buffer] of moved.buffers.entries()) {
-        await global.set(`${JOB_GLOBALS.bufferPrefix}${i}`, new ivm.ExternalCopy(buffer, { transferOut: true }).copyInto({ release: true, transferIn: true }));
+        // A SharedArrayBuffer is shared, not copied; an ArrayBuffer moves in, detached here.
+        const handOver = buffer instanceof SharedArrayBuffer ? new ivm.ExternalCopy(buffer) : new ivm.ExternalCopy(buffer, { transferOut: true });
+        await global.set(`${JOB_GLOBALS.bufferPrefix}${i}`, handOver.copyInto({ release: true, transferIn: !(buffer instanceof SharedArrayBuffer) }));
       }
       const meta = { n, buffers: moved.buffers.length, columns: moved.columns, params: { ...job.params } };
       await global.set(JOB_GLOBALS.meta, new ivm.ExternalCopy(meta).copyInto({ release: true }));
@@ -198,33 +200,47 @@ function watchStranded(work: Promise<void>): void {
 }
 
 interface MovedBars {
-  buffers: ArrayBuffer[];
-  columns: { name: string; buffer: number; byteOffset: number }[];
+  buffers: (ArrayBuffer | SharedArrayBuffer)[];
+  /** `shared`: the buffer is the host's own memory; the runner copies the column before use. */
+  columns: { name: string; buffer: number; byteOffset: number; shared: boolean }[];
+  /** Bytes the isolate's limit must allow beyond the strategy's budget: buffers handed over, copies of shared columns. */
   bytes: number;
 }
 
 /**
- * The buffers to move in. Transferring hands over each column's whole buffer once (columns
- * may share one), detaching it; copying gives each column a fresh exact-size buffer (one
- * memcpy), so the caller's bars stay intact and nothing beyond them is exposed.
+ * The buffers to hand over. Columns in a SharedArrayBuffer (as loaded bars are: engine/bars.ts)
+ * are shared as they are, and the runner copies a column into the isolate's own memory the first
+ * time the strategy reads it, so the host's bars are never writable inside and the columns a
+ * strategy never reads cost nothing. Otherwise transferring hands over each column's whole
+ * buffer once (columns may share one), detaching it; copying gives each column a fresh
+ * exact-size buffer (one memcpy), so the caller's bars stay intact and nothing beyond them is
+ * exposed.
  */
 function collectBuffers(bars: Bars, transfer: boolean): MovedBars {
   const n = bars.time.length;
-  const buffers: ArrayBuffer[] = [];
-  const columns: MovedBars["columns"] = [];
+  const moved: MovedBars = { buffers: [], columns: [], bytes: 0 };
+  const indexOf = (buffer: ArrayBuffer | SharedArrayBuffer) => {
+    const index = moved.buffers.indexOf(buffer);
+    return index >= 0 ? index : moved.buffers.push(buffer) - 1;
+  };
   for (const name of BAR_COLUMNS) {
     const column = bars[name];
     if (column.length !== n) throw new StrategyResultError(`column ${name} has ${column.length} values, time has ${n}`);
-    const shareable = transfer && column.buffer instanceof ArrayBuffer;
-    if (shareable) {
-      let index = buffers.indexOf(column.buffer as ArrayBuffer);
-      if (index < 0) index = buffers.push(column.buffer as ArrayBuffer) - 1;
-      columns.push({ name, buffer: index, byteOffset: column.byteOffset });
+    if (column.buffer instanceof SharedArrayBuffer) {
+      // The isolate counts all of a shared buffer against its limit, though the host allocated it.
+      if (!moved.buffers.includes(column.buffer)) moved.bytes += column.buffer.byteLength;
+      moved.columns.push({ name, buffer: indexOf(column.buffer), byteOffset: column.byteOffset, shared: true });
+      moved.bytes += column.byteLength;
+    } else if (transfer) {
+      const known = moved.buffers.includes(column.buffer);
+      moved.columns.push({ name, buffer: indexOf(column.buffer), byteOffset: column.byteOffset, shared: false });
+      if (!known) moved.bytes += column.buffer.byteLength;
     } else {
-      columns.push({ name, buffer: buffers.push(column.slice().buffer) - 1, byteOffset: 0 });
+      moved.columns.push({ name, buffer: moved.buffers.push(column.slice().buffer) - 1, byteOffset: 0, shared: false });
+      moved.bytes += column.byteLength;
     }
   }
-  return { buffers, columns, bytes: buffers.reduce((sum, b) => sum + b.byteLength, 0) };
+  return moved;
 }
 
 function readOutcome(targets: unknown, n: number, statusBuffer: SharedArrayBuffer, compiled: CompiledStrategy): Float64Array {

@@ -50,6 +50,7 @@ delete G.${JOB_GLOBALS.meta}; delete G.${JOB_GLOBALS.status};
 delete G.Atomics;
 // Intrinsics the runner needs, taken before user code can replace them.
 const isView = ArrayBuffer.isView, isArray = Array.isArray, String_ = String, freeze = Object.freeze;
+const F64 = Float64Array, defineProperty = Object.defineProperty;
 const setF64 = Float64Array.prototype.set, fillF64 = Float64Array.prototype.fill, apply = Reflect.apply;
 const charCodeAt = String.prototype.charCodeAt, ErrorCtor = Error;
 let refused = "";
@@ -59,7 +60,19 @@ const n = meta.n;
 // host allocated per job would be new memory (a page fault per 4 KiB) until its GC runs.
 const out = new Float64Array(n);
 const data = { length: n };
-for (const c of meta.columns) data[c.name] = new Float64Array(buffers[c.buffer], c.byteOffset, n);
+for (const c of meta.columns) {
+  const column = new F64(buffers[c.buffer], c.byteOffset, n);
+  if (!c.shared) { data[c.name] = column; continue; }
+  // The host's own memory: the strategy gets a copy, made when it first reads the column.
+  let own;
+  defineProperty(data, c.name, {
+    enumerable: true,
+    get() {
+      if (own === undefined) { own = new F64(n); apply(setF64, own, [column]); }
+      return own;
+    },
+  });
+}
 freeze(data);
 const params = freeze(meta.params);
 function write(offset, max, s) {
