@@ -7,7 +7,7 @@
  * problem, and this replaced MiniSearch 7.2.0): at 20,000 chunks a typical query shares a term
  * with 4,500-6,500 chunks, and MiniSearch, which has no top-k, builds a result object for each
  * (~3 us apiece): 8-12 ms a query in process, against a 5 ms end-to-end target through MCP over
- * HTTP whose transport alone takes ~4.5 ms on this machine. One MiniSearch document per article
+ * HTTP whose own overhead is 3-4 ms on this machine. One MiniSearch document per article
  * instead still took 1.6 ms p50 (1,181 articles, ~800 matching; bench/RESULTS.md, issue 15).
  * Here a query walks flat typed-array postings, adds into a Float64Array and keeps the best
  * chunk per article, allocating nothing per matching chunk. No other full-text library is
@@ -19,16 +19,18 @@
  * length = the field's number of distinct terms, the title weighted TITLE_BOOST; the sum is then
  * multiplied by the number of distinct query terms the chunk matched.
  *
- * Not persisted: it is rebuilt from the chunk texts in the points file on load. At 20,000
- * chunks that takes ~0.85 s (0.3-0.4 s of it tokenising) against ~0.4-0.5 s for MiniSearch to
- * parse its saved JSON, but it saves writing and checksumming a 9 MB file on every save, and
- * no saved index can disagree with the points.
+ * Not persisted: it is rebuilt from the chunk texts in the points file on load, ~0.6 s at
+ * 20,000 chunks (a third of it tokenising), which makes opening such a store ~0.4 s slower than
+ * MiniSearch's saved JSON did; in exchange no 9 MB file is written and checksummed on every
+ * save, and no saved index can disagree with the points.
  */
-import { compareStrings } from "./compare-strings.js";
 import { keywordTerms } from "../keywords.js";
+import { ArticleRanker, type RankedArticle } from "./article-ranker.js";
+import { grownCapacity, Postings, resized, STRIDE } from "./keyword-postings.js";
 
 /** The chunk text carries the title as its first line already; a match there counts a bit more. */
 export const TITLE_BOOST = 2;
+// MiniSearch's BM25+ parameters.
 const K1 = 1.2;
 const B = 0.7;
 const DELTA = 0.5;
@@ -42,64 +44,13 @@ export interface KeywordChunk {
 }
 
 /** The best chunk of one article: its row and BM25 score (higher is better, within one query). */
-export interface KeywordHit {
-  readonly row: number;
-  readonly score: number;
-}
-
-/**
- * The chunks holding one term, one entry of STRIDE int32s each: row, the row's version when
- * the entry was added (an entry of an older version is stale), and the title and text term
- * frequencies packed in 16 bits each. One typed array per term: tens of thousands of terms.
- */
-const STRIDE = 3;
-class Postings {
-  data = new Int32Array(STRIDE * 2);
-  /** Entries in use, stale ones included. */
-  length = 0;
-  /** Live chunks with the term in their title / text. */
-  titleDf = 0;
-  textDf = 0;
-  /** Stale entries, dropped by compact() once they are half the list. */
-  stale = 0;
-
-  constructor(readonly term: string) {}
-
-  push(row: number, version: number, titleTf: number, textTf: number): void {
-    if ((this.length + 1) * STRIDE > this.data.length) {
-      const bigger = new Int32Array(this.data.length * 2);
-      bigger.set(this.data);
-      this.data = bigger;
-    }
-    const at = this.length++ * STRIDE;
-    this.data[at] = row;
-    this.data[at + 1] = version;
-    this.data[at + 2] = titleTf | (textTf << 16);
-    if (titleTf > 0) this.titleDf++;
-    if (textTf > 0) this.textDf++;
-  }
-
-  compact(rowVersion: Int32Array): void {
-    const data = this.data;
-    let kept = 0;
-    for (let at = 0; at < this.length * STRIDE; at += STRIDE) {
-      if (data[at + 1] !== rowVersion[data[at]!]) continue;
-      data.copyWithin(kept * STRIDE, at, at + STRIDE);
-      kept++;
-    }
-    this.length = kept;
-    this.stale = 0;
-    if (kept * 4 * STRIDE < data.length && data.length > 16 * STRIDE) this.data = data.slice(0, Math.max(2, kept * 2) * STRIDE);
-  }
-}
+export type KeywordHit = RankedArticle;
 
 /** What a live row holds, to undo it on removal. */
 interface RowEntry {
   postings: Postings[];
   /** Per posting: 1 if the term is in the title, | 2 if in the text. */
   fields: number[];
-  titleLength: number;
-  textLength: number;
   article: number;
 }
 
@@ -116,30 +67,22 @@ const clampTf = (tf: number): number => Math.min(tf, 0xffff);
 export class KeywordIndex {
   private readonly postings = new Map<string, Postings>();
   private readonly entries: (RowEntry | undefined)[] = [];
-  private rowVersion = new Int32Array(1024);
-  /** Per row: its title's and text's number of distinct terms (BM25's field lengths). */
-  private titleLength = new Uint32Array(1024);
-  private textLength = new Uint32Array(1024);
-  /** Per row: its article's number and its chunk index. */
-  private rowArticle = new Int32Array(1024);
-  private rowChunk = new Int32Array(1024);
+  private readonly articles = new ArticleRanker();
   private live = 0;
   private titleLengthSum = 0;
   private textLengthSum = 0;
-  /** Article numbers, so a query groups chunks through typed arrays instead of a Map of paths. */
-  private readonly articleOfPath = new Map<string, number>();
-  private readonly articlePaths: string[] = [];
-  private readonly articleChunks: number[] = [];
-  private readonly freeArticles: number[] = [];
-  // Per-query scratch, reused: indexed by row, then by article.
+  // Per row. The version makes every posting of a removed or rewritten row stale at once.
+  private rowVersion = new Int32Array(1024);
+  /** BM25's field lengths: the title's and the text's number of distinct terms. */
+  private titleLength = new Uint32Array(1024);
+  private textLength = new Uint32Array(1024);
+  private rowArticle = new Int32Array(1024);
+  private rowChunk = new Int32Array(1024);
+  // Per-query scratch, per row: score, distinct query terms matched, which query set them.
   private rowScore = new Float64Array(1024);
   private rowMatched = new Uint32Array(1024);
   private rowStamp = new Uint32Array(1024);
   private touched = new Int32Array(1024);
-  private articleBest = new Float64Array(256);
-  private articleRow = new Int32Array(256);
-  private articleStamp = new Uint32Array(256);
-  private articlesTouched = new Int32Array(256);
   private stamp = 0;
 
   static create(): KeywordIndex {
@@ -162,31 +105,18 @@ export class KeywordIndex {
     this.ensureRows(row + 1);
     const title = frequencies(chunk.title);
     const text = frequencies(chunk.text);
-    const entry: RowEntry = {
-      postings: [],
-      fields: [],
-      titleLength: title.size,
-      textLength: text.size,
-      article: this.articleFor(chunk.path),
-    };
+    const entry: RowEntry = { postings: [], fields: [], article: this.articles.acquire(chunk.path) };
     const version = this.rowVersion[row]!;
-    const add = (term: string, titleTf: number, textTf: number): void => {
-      let postings = this.postings.get(term);
-      if (!postings) this.postings.set(term, (postings = new Postings(term)));
-      postings.push(row, version, titleTf, textTf);
-      entry.postings.push(postings);
-      entry.fields.push((titleTf > 0 ? 1 : 0) | (textTf > 0 ? 2 : 0));
-    };
-    for (const [term, tf] of text) add(term, clampTf(title.get(term) ?? 0), clampTf(tf));
-    for (const [term, tf] of title) if (!text.has(term)) add(term, clampTf(tf), 0);
+    for (const [term, tf] of text) this.addPosting(entry, term, row, version, clampTf(title.get(term) ?? 0), clampTf(tf));
+    for (const [term, tf] of title) if (!text.has(term)) this.addPosting(entry, term, row, version, clampTf(tf), 0);
     this.entries[row] = entry;
-    this.titleLength[row] = entry.titleLength;
-    this.textLength[row] = entry.textLength;
+    this.titleLength[row] = title.size;
+    this.textLength[row] = text.size;
     this.rowArticle[row] = entry.article;
     this.rowChunk[row] = chunk.chunkIndex;
     this.live++;
-    this.titleLengthSum += entry.titleLength;
-    this.textLengthSum += entry.textLength;
+    this.titleLengthSum += title.size;
+    this.textLengthSum += text.size;
   }
 
   /** Drops the chunk in `row`, if any. */
@@ -194,19 +124,15 @@ export class KeywordIndex {
     const entry = this.entries[row];
     if (!entry) return;
     this.entries[row] = undefined;
-    // Every posting of the row's old version goes stale at once.
     this.rowVersion[row] = (this.rowVersion[row]! + 1) | 0;
     entry.postings.forEach((postings, i) => {
-      postings.titleDf -= entry.fields[i]! & 1;
-      postings.textDf -= entry.fields[i]! >> 1;
-      postings.stale++;
-      if (postings.titleDf === 0 && postings.textDf === 0) this.postings.delete(postings.term);
-      else if (postings.stale * 2 > postings.length) postings.compact(this.rowVersion);
+      postings.retire((entry.fields[i]! & 1) !== 0, (entry.fields[i]! & 2) !== 0, this.rowVersion);
+      if (postings.empty) this.postings.delete(postings.term);
     });
     this.live--;
-    this.titleLengthSum -= entry.titleLength;
-    this.textLengthSum -= entry.textLength;
-    this.releaseArticle(entry.article);
+    this.titleLengthSum -= this.titleLength[row]!;
+    this.textLengthSum -= this.textLength[row]!;
+    this.articles.release(entry.article);
   }
 
   /**
@@ -219,7 +145,7 @@ export class KeywordIndex {
     const terms = keywordTerms(query);
     if (terms.length === 0) return [];
     const stamp = this.nextStamp();
-    const { rowScore, rowMatched, rowStamp, rowVersion, titleLength, textLength } = this;
+    const { rowScore, rowMatched, rowStamp, rowVersion, titleLength, textLength, touched } = this;
     const n = this.live;
     const avgTitle = this.titleLengthSum / n;
     const avgText = this.textLengthSum / n;
@@ -249,53 +175,23 @@ export class KeywordIndex {
           rowStamp[row] = stamp;
           rowScore[row] = score;
           rowMatched[row] = first ? 1 : 0;
-          this.touched[touchedCount++] = row;
+          touched[touchedCount++] = row;
         } else {
           rowScore[row]! += score;
           if (first) rowMatched[row]!++;
         }
       }
     }
-    return this.bestPerArticle(touchedCount, stamp, limit, keep);
+    for (let i = 0; i < touchedCount; i++) rowScore[touched[i]!]! *= rowMatched[touched[i]!]!;
+    return this.articles.top(touched, touchedCount, rowScore, this.rowArticle, this.rowChunk, limit, keep);
   }
 
-  /** Groups the touched rows to the best chunk per article and returns the top `limit`. */
-  private bestPerArticle(touchedCount: number, stamp: number, limit: number, keep?: (row: number) => boolean): KeywordHit[] {
-    const { articleBest, articleRow, articleStamp, articlesTouched } = this;
-    let articles = 0;
-    const { touched, rowScore, rowMatched, rowArticle, rowChunk } = this;
-    for (let t = 0; t < touchedCount; t++) {
-      const row = touched[t]!;
-      if (keep && !keep(row)) continue;
-      const score = rowScore[row]! * rowMatched[row]!;
-      const article = rowArticle[row]!;
-      if (articleStamp[article] !== stamp) {
-        articleStamp[article] = stamp;
-        articleBest[article] = score;
-        articleRow[article] = row;
-        articlesTouched[articles++] = article;
-      } else if (score > articleBest[article]! || (score === articleBest[article]! && rowChunk[row]! < rowChunk[articleRow[article]!]!)) {
-        articleBest[article] = score;
-        articleRow[article] = row;
-      }
-    }
-    // Keep the top `limit` in a small sorted array: a few hundred articles match, a handful are wanted.
-    const top: number[] = [];
-    const before = (a: number, b: number): boolean =>
-      articleBest[a]! > articleBest[b]! ||
-      (articleBest[a] === articleBest[b] && compareStrings(this.articlePaths[a]!, this.articlePaths[b]!) < 0);
-    for (let i = 0; i < articles; i++) {
-      const article = articlesTouched[i]!;
-      if (top.length === limit && !before(article, top[limit - 1]!)) continue;
-      let at = top.length === limit ? limit - 1 : top.length;
-      if (top.length < limit) top.push(article);
-      while (at > 0 && before(article, top[at - 1]!)) {
-        top[at] = top[at - 1]!;
-        at--;
-      }
-      top[at] = article;
-    }
-    return top.map((article) => ({ row: articleRow[article]!, score: articleBest[article]! }));
+  private addPosting(entry: RowEntry, term: string, row: number, version: number, titleTf: number, textTf: number): void {
+    let postings = this.postings.get(term);
+    if (!postings) this.postings.set(term, (postings = new Postings(term)));
+    postings.push(row, version, titleTf, textTf);
+    entry.postings.push(postings);
+    entry.fields.push((titleTf > 0 ? 1 : 0) | (textTf > 0 ? 2 : 0));
   }
 
   private nextStamp(): number {
@@ -303,62 +199,22 @@ export class KeywordIndex {
     if (this.stamp === 0) {
       // Wrapped after 2^32 queries: clear the stamps so none matches by accident.
       this.rowStamp.fill(0);
-      this.articleStamp.fill(0);
       this.stamp = 1;
     }
     return this.stamp;
   }
 
-  private articleFor(path: string): number {
-    let article = this.articleOfPath.get(path);
-    if (article === undefined) {
-      article = this.freeArticles.pop() ?? this.articlePaths.length;
-      this.articleOfPath.set(path, article);
-      this.articlePaths[article] = path;
-      this.articleChunks[article] = 0;
-      if (article >= this.articleBest.length) this.growArticles(article + 1);
-    }
-    this.articleChunks[article]!++;
-    return article;
-  }
-
-  private releaseArticle(article: number): void {
-    if (--this.articleChunks[article]! > 0) return;
-    this.articleOfPath.delete(this.articlePaths[article]!);
-    this.freeArticles.push(article);
-  }
-
   private ensureRows(count: number): void {
     if (count <= this.rowVersion.length) return;
-    let capacity = this.rowVersion.length;
-    while (capacity < count) capacity *= 2;
-    const grow = <T extends Float64Array | Uint32Array | Int32Array>(a: T, make: new (n: number) => T): T => {
-      const b = new make(capacity);
-      b.set(a);
-      return b;
-    };
-    this.rowVersion = grow(this.rowVersion, Int32Array);
-    this.titleLength = grow(this.titleLength, Uint32Array);
-    this.textLength = grow(this.textLength, Uint32Array);
-    this.rowArticle = grow(this.rowArticle, Int32Array);
-    this.rowChunk = grow(this.rowChunk, Int32Array);
-    this.rowScore = grow(this.rowScore, Float64Array);
-    this.rowMatched = grow(this.rowMatched, Uint32Array);
-    this.rowStamp = grow(this.rowStamp, Uint32Array);
-    this.touched = grow(this.touched, Int32Array);
-  }
-
-  private growArticles(count: number): void {
-    let capacity = this.articleBest.length;
-    while (capacity < count) capacity *= 2;
-    const grow = <T extends Float64Array | Uint32Array | Int32Array>(a: T, make: new (n: number) => T): T => {
-      const b = new make(capacity);
-      b.set(a);
-      return b;
-    };
-    this.articleBest = grow(this.articleBest, Float64Array);
-    this.articleRow = grow(this.articleRow, Int32Array);
-    this.articleStamp = grow(this.articleStamp, Uint32Array);
-    this.articlesTouched = grow(this.articlesTouched, Int32Array);
+    const capacity = grownCapacity(this.rowVersion.length, count);
+    this.rowVersion = resized(this.rowVersion, capacity);
+    this.titleLength = resized(this.titleLength, capacity);
+    this.textLength = resized(this.textLength, capacity);
+    this.rowArticle = resized(this.rowArticle, capacity);
+    this.rowChunk = resized(this.rowChunk, capacity);
+    this.rowScore = resized(this.rowScore, capacity);
+    this.rowMatched = resized(this.rowMatched, capacity);
+    this.rowStamp = resized(this.rowStamp, capacity);
+    this.touched = resized(this.touched, capacity);
   }
 }
