@@ -15,9 +15,12 @@
  * rebuilt from the vectors. Files are found through collection.json, never by name pattern.
  *
  * The BM25 keyword index (keyword-index.ts) is not a file: it is built from the chunk texts on
- * every load, as fast as parsing a saved one. Generations saved by the MiniSearch-based index
- * name a `keywords-<g>-<t>.json` in collection.json; that file is ignored (its format is not
- * ours any more) and deleted by the next save, so those stores open without a rebuild step.
+ * every load. Generations saved by the MiniSearch-based index (before 2026-12-03) also name a
+ * `keywords-<g>-<t>.json` in collection.json: it is never read (another format, and the texts
+ * hold the same information), and the next save, which no longer lists it, deletes it. The
+ * format version stays 1 because both directions work: an older build opening a newer
+ * generation finds no keyword file and builds its MiniSearch index from the texts, as it did
+ * for collections saved before keyword search.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rm } from "node:fs/promises";
