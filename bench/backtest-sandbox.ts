@@ -6,7 +6,7 @@
  * in; Python with numpy (whole job, an empty job's start-up, the strategy's own run); isolate
  * creation. CPU times (isolate.cpuTime; Python's process_time inside the sandbox) are printed
  * too: on a machine shared with other work they say more than wall times.
- * Each figure is the median of BENCH_ROUNDS runs (default 5) after one warm-up.
+ * Each figure is the median of BENCH_ROUNDS runs (default 5) after three unmeasured ones.
  * It runs under the malloc settings the hardened worker gets (sandbox/malloc-tuning.ts): when
  * started without them it starts itself again with them; BENCH_DEFAULT_MALLOC=1 measures glibc's
  * defaults instead (what the in-process queue of `npm start` runs with).
@@ -21,6 +21,11 @@ import { machine } from "./lib/stats.js";
 
 const N = Number(process.env.BENCH_BARS ?? 1_000_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+/**
+ * Unmeasured runs first: a worker's first jobs grow malloc's heaps to their working size (page
+ * faults on new memory: about 2.7 us per 4 KiB here), the next ones reuse that memory.
+ */
+const WARMUP = 3;
 
 const JS_VECTORISED = `import { sma, crossover } from "quantmind";
 export function signals(data, params) {
@@ -89,14 +94,14 @@ async function measure(request: Omit<StrategyRequest, "bars">, barsIn: BarsIn): 
   const loaded = makeBars(N);
   const plain = plainBars(loaded);
   const runs: Measured[] = [];
-  for (let round = 0; round <= ROUNDS; round++) {
+  for (let round = 0; round < WARMUP + ROUNDS; round++) {
     // Moving bars in detaches them: each such run needs its own copy, made outside the timing.
     const bars = barsIn === "shared" ? loaded : barsIn === "moved" ? plainBars(loaded) : plain;
     let timings: SandboxTimings | undefined;
     const started = performance.now();
     await runStrategy({ ...request, bars, onTimings: (t) => (timings = t) });
     const totalMs = performance.now() - started;
-    if (round > 0) runs.push({ totalMs, timings });
+    if (round >= WARMUP) runs.push({ totalMs, timings });
   }
   const pick = (f: (m: Measured) => number) => median(runs.map(f));
   return {
@@ -168,6 +173,6 @@ export async function benchBacktestSandbox(): Promise<void> {
   const host = process.cpuUsage(cpuBefore);
   // Starting the sandbox forks this process, which costs in proportion to its resident memory.
   const rssMb = Math.round(process.memoryUsage().rss / 2 ** 20);
-  console.log(`Python host side (Node: spawning, pipes, result): ${((host.user + host.system) / 1000 / (2 * (ROUNDS + 1))).toFixed(1)} ms CPU per job, at ${rssMb} MB resident`);
+  console.log(`Python host side (Node: spawning, pipes, result): ${((host.user + host.system) / 1000 / (2 * (WARMUP + ROUNDS))).toFixed(1)} ms CPU per job, at ${rssMb} MB resident`);
   console.log(`load average at the end: ${load()}`);
 }

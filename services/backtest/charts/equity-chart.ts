@@ -59,7 +59,11 @@ export function reduceForChart(series: ArrayLike<number>): number[] {
 export function buyAndHold(close: ArrayLike<number>, capital: number, from = 0): Float64Array {
   const start = Math.min(Math.max(0, from), Math.max(0, close.length - 1));
   const first = close[start] || 1;
-  return Float64Array.from({ length: close.length }, (_, i) => (i < start ? capital : (capital * close[i]!) / first));
+  // A plain loop: Float64Array.from with a mapping callback over an array-like took ~45 ms a
+  // million bars, a quarter of a 1M-bar job's report.
+  const out = new Float64Array(close.length);
+  for (let i = 0; i < close.length; i++) out[i] = i < start ? capital : (capital * close[i]!) / first;
+  return out;
 }
 
 export function equityChartSvg(input: EquityChartInput): string {
