@@ -1,10 +1,11 @@
 /**
  * Runs a compiled JavaScript/TypeScript strategy in a fresh isolated-vm isolate: the bar
- * columns move in as ArrayBuffers (transferred, never proxied), the targets come back as a copy
- * of the runner's own Float64Array, the status through a SharedArrayBuffer the host allocated,
- * and the isolate is disposed after every job. Limits: the isolate's heap limit, V8's own timeout, and a host watchdog that
- * samples `isolate.cpuTime` and disposes the isolate past the CPU or wall-clock limit, since a
- * script can stall in places V8's timeout does not cover.
+ * columns go in as memory, never proxied (shared, moved or copied: see collectBuffers), the
+ * targets come back as a copy of the runner's own Float64Array, the status through a
+ * SharedArrayBuffer the host allocated, and the isolate is disposed after every job. Limits:
+ * the isolate's heap limit, V8's own timeout, and a host watchdog that samples
+ * `isolate.cpuTime` and disposes the isolate past the CPU or wall-clock limit, since a script
+ * can stall in places V8's timeout does not cover.
  */
 import type IsolatedVm from "isolated-vm";
 
