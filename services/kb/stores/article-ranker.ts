@@ -4,7 +4,7 @@
  * indexed by article number rather than a Map of paths (thousands of chunks match a query).
  */
 import { compareStrings } from "./compare-strings.js";
-import { grownCapacity, resized } from "./keyword-postings.js";
+import { grownCapacity, nextStamp, resized } from "./keyword-postings.js";
 
 /** The best chunk of one article: its row and score (higher is better, within one query). */
 export interface RankedArticle {
@@ -59,7 +59,7 @@ export class ArticleRanker {
     limit: number,
     keep?: (row: number) => boolean,
   ): RankedArticle[] {
-    const stamp = this.nextStamp();
+    const stamp = (this.stamp = nextStamp(this.stamp, this.stampOf));
     const { best, bestRow, stampOf, touched } = this;
     let articles = 0;
     for (let i = 0; i < count; i++) {
@@ -95,15 +95,6 @@ export class ArticleRanker {
     return top.map((article) => ({ row: bestRow[article]!, score: best[article]! }));
   }
 
-  private nextStamp(): number {
-    this.stamp = (this.stamp + 1) >>> 0;
-    if (this.stamp === 0) {
-      // Wrapped after 2^32 queries: clear the stamps so none matches by accident.
-      this.stampOf.fill(0);
-      this.stamp = 1;
-    }
-    return this.stamp;
-  }
 
   private grow(needed: number): void {
     const capacity = grownCapacity(this.best.length, needed);

@@ -26,7 +26,7 @@
  */
 import { keywordTerms } from "../keywords.js";
 import { ArticleRanker, type RankedArticle } from "./article-ranker.js";
-import { grownCapacity, Postings, resized, STRIDE } from "./keyword-postings.js";
+import { grownCapacity, nextStamp, Postings, resized, STRIDE } from "./keyword-postings.js";
 
 /** The chunk text carries the title as its first line already; a match there counts a bit more. */
 export const TITLE_BOOST = 2;
@@ -144,7 +144,7 @@ export class KeywordIndex {
     if (limit <= 0 || this.live === 0) return [];
     const terms = keywordTerms(query);
     if (terms.length === 0) return [];
-    const stamp = this.nextStamp();
+    const stamp = (this.stamp = nextStamp(this.stamp, this.rowStamp));
     const { rowScore, rowMatched, rowStamp, rowVersion, titleLength, textLength, touched } = this;
     const n = this.live;
     const avgTitle = this.titleLengthSum / n;
@@ -194,15 +194,6 @@ export class KeywordIndex {
     entry.fields.push((titleTf > 0 ? 1 : 0) | (textTf > 0 ? 2 : 0));
   }
 
-  private nextStamp(): number {
-    this.stamp = (this.stamp + 1) >>> 0;
-    if (this.stamp === 0) {
-      // Wrapped after 2^32 queries: clear the stamps so none matches by accident.
-      this.rowStamp.fill(0);
-      this.stamp = 1;
-    }
-    return this.stamp;
-  }
 
   private ensureRows(count: number): void {
     if (count <= this.rowVersion.length) return;

@@ -1,6 +1,6 @@
 /**
  * The keyword index's storage pieces (keyword-index.ts): one term's postings as a flat typed
- * array, and growing typed arrays.
+ * array, growing typed arrays, and the stamps of per-query scratch arrays.
  */
 
 /** Entries are STRIDE int32s: row, row version, title and text term frequencies (16 bits each). */
@@ -11,6 +11,17 @@ export function resized<T extends Int32Array | Uint32Array | Float64Array>(array
   const copy = new (array.constructor as new (n: number) => T)(capacity);
   copy.set(array.subarray(0, Math.min(array.length, capacity)));
   return copy;
+}
+
+/**
+ * The stamp after `stamp` for per-query scratch arrays (an entry is this query's when it holds
+ * the stamp); on wrap-around, after 2^32 queries, `stamps` is cleared so no old entry matches.
+ */
+export function nextStamp(stamp: number, stamps: Uint32Array): number {
+  const next = (stamp + 1) >>> 0;
+  if (next !== 0) return next;
+  stamps.fill(0);
+  return 1;
 }
 
 /** The smallest power-of-two multiple of `current` that is at least `needed`. */

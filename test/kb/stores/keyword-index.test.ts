@@ -2,6 +2,7 @@ import MiniSearch from "minisearch";
 import { describe, expect, it } from "vitest";
 import { keywordTerms } from "../../../services/kb/keywords.js";
 import { KeywordIndex, TITLE_BOOST, type KeywordChunk } from "../../../services/kb/stores/keyword-index.js";
+import { nextStamp } from "../../../services/kb/stores/keyword-postings.js";
 
 /** A small seeded generator, so every run builds the same corpus. */
 function rng(seed: number): () => number {
@@ -148,5 +149,15 @@ describe("KeywordIndex", () => {
     for (let row = 0; row < 3000; row += 1) index.set(row, { path: `p${row}.md`, chunkIndex: 0, title: "", text: row === 2999 ? "needle" : "hay" });
     expect(index.search("needle", 3).map((h) => h.row)).toEqual([2999]);
     expect(index.search("hay", 3000)).toHaveLength(2999);
+  });
+});
+
+describe("nextStamp (the per-query scratch arrays' stamps)", () => {
+  it("counts up, and on wrap-around clears the stamps so no old entry matches the new stamp", () => {
+    const stamps = Uint32Array.from([3, 0xffffffff, 7]);
+    expect(nextStamp(41, stamps)).toBe(42);
+    expect(Array.from(stamps)).toEqual([3, 0xffffffff, 7]);
+    expect(nextStamp(0xffffffff, stamps)).toBe(1);
+    expect(Array.from(stamps)).toEqual([0, 0, 0]);
   });
 });
