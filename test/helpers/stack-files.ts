@@ -6,6 +6,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
 import { PACKAGE_ROOT } from "../../services/shared/package-root.js";
+import { StackConfigError } from "../../stacks/errors.js";
+import { parseStackConfig } from "../../stacks/parse.js";
 import type { Target } from "../../stacks/schema.js";
 import { secretSpec, secretsForTarget, type StackSecretKey } from "../../stacks/secrets.js";
 
@@ -80,4 +82,15 @@ export function operatorStackConfig(stack: string): { config: Record<string, str
   const file = stackFileConfig(stack);
   const secrets = testSecrets(file["quantmind:target"] as Target);
   return { config: { ...file, ...OPERATOR_VALUES[stack], ...secrets }, secretKeys: Object.keys(secrets) };
+}
+
+/** The StackConfigError parseStackConfig throws for `config`; fails the test if it throws none. */
+export function parseError(stack: string, config: Record<string, string>): StackConfigError {
+  try {
+    parseStackConfig(stack, config);
+  } catch (error) {
+    if (error instanceof StackConfigError) return error;
+    throw error;
+  }
+  throw new Error("expected a StackConfigError");
 }

@@ -1,17 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { StackConfigError } from "../../stacks/errors.js";
 import { parseStackConfig } from "../../stacks/parse.js";
-import { operatorStackConfig, stackFileConfig } from "../helpers/stack-files.js";
-
-function parseError(stack: string, config: Record<string, string>): StackConfigError {
-  try {
-    parseStackConfig(stack, config);
-  } catch (error) {
-    if (error instanceof StackConfigError) return error;
-    throw error;
-  }
-  throw new Error("expected a StackConfigError");
-}
+import { operatorStackConfig, parseError, stackFileConfig } from "../helpers/stack-files.js";
 
 describe("parseStackConfig on the committed stack files", () => {
   it.each([

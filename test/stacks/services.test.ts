@@ -9,19 +9,8 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { brokerSecretNeeds, brokerVariableNames } from "../../infra/broker-secrets.js";
 import { servicesOn } from "../../infra/stack-services.js";
-import { StackConfigError } from "../../stacks/errors.js";
 import { parseStackConfig } from "../../stacks/parse.js";
-import { externalOnlyStackConfig, stackFileConfig } from "../helpers/stack-files.js";
-
-function parseError(stack: string, config: Record<string, string>): StackConfigError {
-  try {
-    parseStackConfig(stack, config);
-  } catch (error) {
-    if (error instanceof StackConfigError) return error;
-    throw error;
-  }
-  throw new Error("expected a StackConfigError");
-}
+import { externalOnlyStackConfig, parseError, stackFileConfig } from "../helpers/stack-files.js";
 
 const localServices = servicesOn("local").map((service) => service.name);
 const withoutQc = localServices.filter((name) => name !== "qc-mcp");
