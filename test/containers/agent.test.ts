@@ -21,7 +21,8 @@ import { containerLogs, createContainer, engineHardening, exec, inspect, kernelV
 import { docker } from "./helpers/docker-cli.js";
 import { freePort } from "./helpers/free-port.js";
 import { ensureRedisImage } from "./helpers/image.js";
-import { catalogueEntry, TEST_CONTEXT } from "./helpers/kb-stack.js";
+import { TEST_CONTEXT } from "../helpers/deploy-context.js";
+import { catalogueEntry } from "./helpers/kb-stack.js";
 import { startRedis, type RedisStack } from "./helpers/redis-stack.js";
 import { resourceName } from "./helpers/run.js";
 import { createSecretsVolume } from "./helpers/secrets-volume.js";

@@ -12,7 +12,8 @@ import { serviceCreateArgs, serviceHardening } from "./helpers/container-args.js
 import { createContainer, engineHardening, exec, inspect, kernelView, probeWrites, removeContainers, startContainer } from "./helpers/containers.js";
 import { docker } from "./helpers/docker-cli.js";
 import { ensureRedisImage } from "./helpers/image.js";
-import { catalogueEntry, TEST_CONTEXT } from "./helpers/kb-stack.js";
+import { TEST_CONTEXT } from "../helpers/deploy-context.js";
+import { catalogueEntry } from "./helpers/kb-stack.js";
 import { startRedis, type RedisStack } from "./helpers/redis-stack.js";
 import { createVolume, resourceName } from "./helpers/run.js";
 import { createSecretsVolume } from "./helpers/secrets-volume.js";

@@ -15,7 +15,8 @@ import { serviceCreateArgs, serviceHardening } from "./helpers/container-args.js
 import { createContainer, engineHardening, exec, kernelView, probeWrites, removeContainers, startContainer, waitForHealthy } from "./helpers/containers.js";
 import { docker } from "./helpers/docker-cli.js";
 import { freePort } from "./helpers/free-port.js";
-import { catalogueEntry, TEST_CONTEXT } from "./helpers/kb-stack.js";
+import { TEST_CONTEXT } from "../helpers/deploy-context.js";
+import { catalogueEntry } from "./helpers/kb-stack.js";
 import { resourceName } from "./helpers/run.js";
 import { createSecretsVolume } from "./helpers/secrets-volume.js";
 

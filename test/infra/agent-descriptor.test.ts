@@ -9,17 +9,10 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { agentDeploy } from "../../services/agent/deploy.js";
 import { PACKAGE_ROOT } from "../../services/shared/package-root.js";
-import { CONTAINER_DATA_DIR, resolveEnv, runtimeOn, type DeployContext } from "../../infra/descriptor.js";
+import { CONTAINER_DATA_DIR, resolveEnv, runtimeOn } from "../../infra/descriptor.js";
+import { TEST_CONTEXT as context } from "../helpers/deploy-context.js";
 import { makeTempDir } from "../helpers/temp-dir.js";
 
-const context: DeployContext = {
-  target: "local",
-  qdrantUrl: "http://qdrant:6333",
-  redisUrl: "redis://redis:6379",
-  logLevel: "info",
-  kbCollection: "mql5_articles",
-  backup: { redisSchedule: "0 * * * *", qdrantSchedule: "15 * * * *", keepHourly: 24, keepDaily: 7, keepWeekly: 4 },
-};
 const FINGERPRINT = Array.from({ length: 32 }, (_, i) => (i * 7).toString(16).padStart(2, "0").toUpperCase()).join(":");
 const bridge = { host: "10.30.1.10", port: 5555, fingerprint: FINGERPRINT };
 

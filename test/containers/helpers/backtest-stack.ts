@@ -16,7 +16,8 @@ import { serviceCreateArgs, serviceHardening, type ContainerService } from "./co
 import { containerLogs, createContainer, inspect, removeContainers, startContainer, waitForHealthy, type ContainerState } from "./containers.js";
 import { docker } from "./docker-cli.js";
 import { freePort } from "./free-port.js";
-import { catalogueEntry, TEST_CONTEXT } from "./kb-stack.js";
+import { TEST_CONTEXT } from "../../helpers/deploy-context.js";
+import { catalogueEntry } from "./kb-stack.js";
 import { startRedis, type RedisStack } from "./redis-stack.js";
 import { resourceName, type ContainerRun } from "./run.js";
 import { createSecretsVolume } from "./secrets-volume.js";

@@ -10,7 +10,7 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { SERVICE_CATALOGUE } from "../../../infra/catalogue.js";
-import { mcpOf, runtimeOn, secretEntries, type DeployContext } from "../../../infra/descriptor.js";
+import { mcpOf, runtimeOn, secretEntries } from "../../../infra/descriptor.js";
 import { serviceCreateArgs, serviceHardening, type ContainerService } from "./container-args.js";
 import { containerLogs, createContainer, removeContainers, startContainer, waitForExit, waitForHealthy } from "./containers.js";
 import { docker } from "./docker-cli.js";
@@ -18,20 +18,12 @@ import { freePort } from "./free-port.js";
 import { REPO_ROOT } from "./image.js";
 import { createVolume, resourceName, type ContainerRun } from "./run.js";
 import { createSecretsVolume } from "./secrets-volume.js";
+import { TEST_CONTEXT } from "../../helpers/deploy-context.js";
 
 /** The image's data directory (Dockerfile), owned by the service user. */
 export const KB_DATA_DIR = "/var/lib/quantmind";
 export const KB_ARTICLES_DIR = "/articles";
 
-/** What a target would pass; QDRANT_URL is then unset for the embedded store. */
-export const TEST_CONTEXT: DeployContext = {
-  target: "local",
-  qdrantUrl: "http://qdrant:6333",
-  redisUrl: "redis://redis:6379",
-  logLevel: "info",
-  kbCollection: "mql5_articles",
-  backup: { redisSchedule: "0 * * * *", qdrantSchedule: "15 * * * *", keepHourly: 24, keepDaily: 7, keepWeekly: 4 },
-};
 
 /** A catalogue service as the local target runs it. */
 export function catalogueEntry(name: string): ContainerService {
