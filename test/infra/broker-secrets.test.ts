@@ -7,7 +7,8 @@
 import { describe, expect, it, vi } from "vitest";
 import { brokerNeeds, stackCatalogue } from "../../infra/stack-services.js";
 import { kbMcpDeploy } from "../../services/kb/deploy.js";
-import { installPulumiMocks, secretOccurrences, settled, type PulumiMockRun } from "../helpers/pulumi-mocks.js";
+import { installPulumiMocks, secretOccurrences, type PulumiMockRun } from "../helpers/pulumi-mocks.js";
+import { deployStackProgram } from "../helpers/stack-program.js";
 import { operatorStackConfig } from "../helpers/stack-files.js";
 import { makeTempDir } from "../helpers/temp-dir.js";
 import { evaluateProdStack, prodStackFile, TEST_CERTIFICATE_ARN, TEST_SECRETS } from "./aws/prod-stack.js";
@@ -20,14 +21,7 @@ const BROKER_SECRETS = ["quantmind:BINANCE_SPOT_API_KEY", "quantmind:BINANCE_SPO
 /** The stack through the program's own path: config, secrets, the stack's catalogue, the target. */
 async function deploy(stack: "dev" | "testnet", extra: Record<string, string>): Promise<PulumiMockRun> {
   const { config, secretKeys } = operatorStackConfig(stack);
-  vi.resetModules();
-  const run = await installPulumiMocks(stack, { ...config, ...extra }, [...secretKeys, ...BROKER_SECRETS]);
-  const { loadStackConfig, loadStackSecrets } = await import("../../stacks/load.js");
-  const { createTarget } = await import("../../infra/create-target.js");
-  const parsed = loadStackConfig();
-  createTarget(parsed, loadStackSecrets(parsed));
-  await settled(run);
-  return run;
+  return deployStackProgram(stack, { ...config, ...extra }, [...secretKeys, ...BROKER_SECRETS]);
 }
 
 /** Resource names (without property paths) where a value appears. */

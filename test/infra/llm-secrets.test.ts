@@ -4,9 +4,10 @@
  * optional `embeddingsApiKey` secret reaches those two only, as a file; left unset, no service
  * gets a key file.
  */
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { secretConsumers } from "../../infra/secret-consumers.js";
-import { installPulumiMocks, secretOccurrences, settled, type PulumiMockRun } from "../helpers/pulumi-mocks.js";
+import { secretOccurrences, type PulumiMockRun } from "../helpers/pulumi-mocks.js";
+import { deployStackProgram } from "../helpers/stack-program.js";
 import { externalOnlyStackConfig } from "../helpers/stack-files.js";
 
 const KEY = "sk-embeddings-test-3e1f5a7c9b2d4f60";
@@ -14,14 +15,7 @@ const ENDPOINT = { "quantmind:kbEmbedder": "openai", "quantmind:embeddingsUrl": 
 
 async function deployDev(extra: Record<string, string>, secretKeys: string[] = []): Promise<PulumiMockRun> {
   const { config, secretKeys: external } = externalOnlyStackConfig("dev", extra);
-  vi.resetModules();
-  const run = await installPulumiMocks("dev", config, [...external, ...secretKeys]);
-  const { loadStackConfig, loadStackSecrets } = await import("../../stacks/load.js");
-  const { createTarget } = await import("../../infra/create-target.js");
-  const parsed = loadStackConfig();
-  createTarget(parsed, loadStackSecrets(parsed));
-  await settled(run);
-  return run;
+  return deployStackProgram("dev", config, [...external, ...secretKeys]);
 }
 
 const containersWith = (run: PulumiMockRun, text: string) =>
