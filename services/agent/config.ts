@@ -7,11 +7,12 @@ import path from "node:path";
 import { z } from "zod";
 import { envField, parseEnv, type Env } from "../shared/config.js";
 import { PACKAGE_ROOT } from "../shared/package-root.js";
+import { AGENT_PORT } from "./port.js";
 
 export const AGENT_SECRETS = ["REDIS_PASSWORD", "MCP_API_KEY"] as const;
 
-/** The agent's HTTP port: health, readiness, metrics and its MCP endpoint. */
-export const AGENT_PORT = 8080;
+/** The agent's HTTP port; defined in port.ts, which the CLI reads without loading this schema. */
+export { AGENT_PORT };
 
 const milliseconds = (fallback: number, description: string) => z.coerce.number().int().min(10).max(86_400_000).default(fallback).describe(description);
 

@@ -2,23 +2,16 @@
  * The strategy agent's commands: `quantmind serve agent` (the daemon), `quantmind agent signal`
  * (send one signal, print its outcome), `quantmind agent kill-switch on|off`, and its part of
  * `quantmind start`.
+ *
+ * Registering only declares the commands: the agent, the brokers (ccxt) and the Redis clients are
+ * imported by the action that runs, so no other command pays for loading them.
  */
-import { randomBytes } from "node:crypto";
 import { Argument, InvalidArgumentError, Option, type Command } from "commander";
-import { loadEnabledBrokers } from "../../brokers/registry.js";
 import { commandGroup, envWith, portOption } from "../../shared/cli/options.js";
-import { shutdownOnSignal } from "../../shared/cli/shutdown.js";
 import type { StartPart } from "../../shared/cli/start-command.js";
 import type { Env } from "../../shared/config.js";
-import { ConfigError } from "../../shared/errors.js";
-import { createLogger } from "../../shared/logger.js";
-import { AGENT_PORT, loadAgentConfig, type AgentConfig } from "../config.js";
-import { runAgent } from "../main.js";
-import type { SignalOutcome } from "../outcome.js";
-import { parseSignal, type SignalInput } from "../signal.js";
-import { RedisAgentStore } from "../store/redis-store.js";
-import { submitSignal } from "../submit-signal.js";
-import { RedisStreams } from "../streams/redis-streams.js";
+import { AGENT_PORT } from "../port.js";
+import type { SignalOptions } from "./signal-command.js";
 
 export function registerAgentCommands(program: Command): void {
   commandGroup(program, "serve", "run an MCP service")
@@ -28,7 +21,14 @@ export function registerAgentCommands(program: Command): void {
     .option("--port <n>", `HTTP port (env MCP_PORT; default ${AGENT_PORT})`, portOption)
     .action(async (options: { host?: string; port?: string }) => {
       const env = envWith({ MCP_HOST: options.host, MCP_PORT: options.port });
+      const { loadAgentConfig } = await import("../config.js");
       const config = loadAgentConfig(env);
+      const [{ loadEnabledBrokers }, { shutdownOnSignal }, { createLogger }, { runAgent }] = await Promise.all([
+        import("../../brokers/registry.js"),
+        import("../../shared/cli/shutdown.js"),
+        import("../../shared/logger.js"),
+        import("../main.js"),
+      ]);
       const logger = createLogger("strategy-agent", { level: config.LOG_LEVEL });
       const agent = await runAgent(config, logger, loadEnabledBrokers({ ...env, BROKERS_CONFIG: config.BROKERS_CONFIG }));
       shutdownOnSignal(agent.stop);
@@ -52,8 +52,8 @@ export function registerAgentCommands(program: Command): void {
     .option("--strategy <name>", "strategy name", "cli")
     .option("--wait-ms <n>", "how long to wait for the outcome", positiveNumber, 10_000)
     .action(async (options: SignalOptions) => {
-      const outcome = await sendSignal(requireRedis(loadAgentConfig(), "agent signal"), options);
-      process.stdout.write(`${describeOutcome(outcome)}\n${JSON.stringify(outcome, null, 2)}\n`);
+      const { signalCommand } = await import("./signal-command.js");
+      await signalCommand(options, process.stdout);
     });
 
   agent
@@ -62,84 +62,9 @@ export function registerAgentCommands(program: Command): void {
     .addArgument(new Argument("<state>", "on or off").choices(["on", "off"]))
     .option("--reason <text>", "kept with the switch for status reports", "set from the CLI")
     .action(async (state: "on" | "off", options: { reason: string }) => {
-      const config = requireRedis(loadAgentConfig(), "agent kill-switch");
-      const store = new RedisAgentStore({ url: config.REDIS_URL, password: config.REDIS_PASSWORD });
-      try {
-        await store.ready();
-        await store.setKillSwitch(state === "on", options.reason);
-        process.stdout.write(state === "on" ? "kill switch ON: every new order is refused\n" : "kill switch off: trading resumes\n");
-      } finally {
-        await store.close();
-      }
+      const { killSwitchCommand } = await import("./signal-command.js");
+      await killSwitchCommand(state, options.reason, process.stdout);
     });
-}
-
-interface SignalOptions {
-  broker: string;
-  symbol: string;
-  side?: "buy" | "sell";
-  quantity?: number;
-  target?: number;
-  type: "market" | "limit" | "stop";
-  price?: number;
-  stopLoss?: number;
-  takeProfit?: number;
-  id?: string;
-  strategy: string;
-  waitMs: number;
-}
-
-type RedisConfig = AgentConfig & { REDIS_URL: string };
-
-function requireRedis(config: AgentConfig, command: string): RedisConfig {
-  if (config.REDIS_URL === undefined) {
-    throw new ConfigError(`${command} needs REDIS_URL (and REDIS_PASSWORD): agents read signals from Redis. Without Redis, use the running agent's MCP tool submit_signal instead`);
-  }
-  return config as RedisConfig;
-}
-
-async function sendSignal(config: RedisConfig, options: SignalOptions): Promise<SignalOutcome> {
-  const input: SignalInput = {
-    id: options.id ?? `cli-${Date.now()}-${randomBytes(4).toString("hex")}`,
-    strategy: options.strategy,
-    broker: options.broker,
-    symbol: options.symbol,
-    ...(options.side !== undefined && { side: options.side }),
-    ...(options.quantity !== undefined && { quantity: options.quantity }),
-    ...(options.target !== undefined && { target_position: options.target }),
-    order_type: options.type,
-    ...(options.price !== undefined && { price: options.price }),
-    ...(options.stopLoss !== undefined && { stop_loss: options.stopLoss }),
-    ...(options.takeProfit !== undefined && { take_profit: options.takeProfit }),
-    created_at: Date.now(),
-  };
-  // Refuse locally what the agent would dead-letter, with the same message.
-  const signal = parseSignal(JSON.stringify(input));
-  const streams = new RedisStreams({ url: config.REDIS_URL, password: config.REDIS_PASSWORD });
-  const store = new RedisAgentStore({ url: config.REDIS_URL, password: config.REDIS_PASSWORD });
-  try {
-    await Promise.all([streams.ready(), store.ready()]);
-    const outcome = await submitSignal(streams, store, signal, options.waitMs);
-    if (outcome !== undefined) return outcome;
-    throw new ConfigError(`signal ${signal.id} is on the stream, but no agent recorded an outcome within ${options.waitMs} ms: is \`quantmind serve agent\` running against this Redis?`);
-  } finally {
-    await Promise.all([streams.close(), store.close()]);
-  }
-}
-
-export function describeOutcome(outcome: SignalOutcome): string {
-  switch (outcome.status) {
-    case "placed":
-      return `placed: order ${outcome.order_id} ${outcome.side} ${outcome.quantity} ${outcome.symbol} on ${outcome.broker}${outcome.duplicate ? " (already placed before)" : ""}`;
-    case "no_change":
-      return `no change: ${outcome.symbol} on ${outcome.broker} is already at ${outcome.position}`;
-    case "refused":
-      return `refused by ${outcome.limit}: ${outcome.message}`;
-    case "rejected":
-      return `rejected by the broker (${outcome.code}): ${outcome.message}`;
-    case "dead_letter":
-      return `dead letter (${outcome.code}): ${outcome.reason}`;
-  }
 }
 
 function finiteNumber(value: string): number {
@@ -163,7 +88,9 @@ export const agentStartPart: StartPart = {
   options: [new Option("--agent-port <n>", `strategy-agent HTTP port (default ${AGENT_PORT})`).argParser(portOption)],
   async start(options, out) {
     const env: Env = { ...process.env, REDIS_URL: undefined, MCP_PORT: (options.agentPort as string | undefined) ?? String(AGENT_PORT) };
+    const { loadAgentConfig } = await import("../config.js");
     const probe = loadAgentConfig(env);
+    const [{ loadEnabledBrokers }, { createLogger }, { runAgent }] = await Promise.all([import("../../brokers/registry.js"), import("../../shared/logger.js"), import("../main.js")]);
     const brokers = loadEnabledBrokers({ ...env, BROKERS_CONFIG: probe.BROKERS_CONFIG });
     const simulatedOnly = [...brokers.values()].every((b) => b.kind === "mt5_mock");
     if (env.AGENT_MCP_TRADING === undefined && simulatedOnly) env.AGENT_MCP_TRADING = "true";
