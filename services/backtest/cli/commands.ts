@@ -2,22 +2,17 @@
  * The backtest service's commands: `quantmind serve backtest` (MCP), `quantmind worker backtest`
  * (the queue worker, hardened), `quantmind backtest run FILE` (one run here), and its part of
  * `quantmind start`.
+ *
+ * Registering only declares the commands: the runtime (queue, sandbox, engine, chart) is imported
+ * by the action that runs, so no other command pays for loading it.
  */
 import { Option, type Command } from "commander";
 import { registerMcpServeCommand } from "../../shared/cli/mcp-serve-command.js";
 import { commandGroup, envWith, portOption } from "../../shared/cli/options.js";
-import { shutdownOnSignal } from "../../shared/cli/shutdown.js";
 import type { StartPart } from "../../shared/cli/start-command.js";
 import { ConfigError } from "../../shared/errors.js";
-import { createLogger } from "../../shared/logger.js";
+// record.ts has no imports of its own: the languages are declared here without loading the service.
 import { STRATEGY_LANGUAGES, type StrategyLanguage } from "../jobs/record.js";
-import { createBacktestRuntime, serveBacktestHttp, serveBacktestStdio } from "../main.js";
-import { barCacheDir, datasetsFromEnv } from "../datasets-from-env.js";
-import { BACKTEST_SECRETS, loadBacktestEnv } from "../service-config.js";
-import { hasPermissionModel, runBacktestWorker } from "../worker-main.js";
-import { runHardenedWorker } from "./hardened-worker.js";
-import { runBacktestFile } from "./run-command.js";
-import { startBacktest } from "./start-command.js";
 
 export function registerBacktestCommands(program: Command): void {
   registerMcpServeCommand(program, {
@@ -25,7 +20,13 @@ export function registerBacktestCommands(program: Command): void {
     description: "backtest MCP server: run_backtest, get_backtest_status, cancel_backtest, list_backtests, optimize_strategy, list_datasets (REDIS_URL: queue to workers; unset: run jobs here)",
     defaultPort: 8002,
     async serve(transport, rawEnv) {
+      const { loadBacktestEnv } = await import("../service-config.js");
       const env = loadBacktestEnv(rawEnv);
+      const [{ createLogger }, { createBacktestRuntime, serveBacktestHttp, serveBacktestStdio }, { datasetsFromEnv }] = await Promise.all([
+        import("../../shared/logger.js"),
+        import("../main.js"),
+        import("../datasets-from-env.js"),
+      ]);
       const logger = createLogger("backtest-mcp", { level: env.LOG_LEVEL });
       const runtime = createBacktestRuntime(env, logger, datasetsFromEnv(env));
       if (runtime.backend === "in-process") runtime.startWorkers();
@@ -50,14 +51,18 @@ export function registerBacktestCommands(program: Command): void {
     .description("backtest queue worker: runs queued jobs from Redis (REDIS_URL), BACKTEST_WORKERS at a time, under Node's permission model")
     .option("--no-harden", "run in this process without the permission model (debugging only)")
     .action(async (options: { harden: boolean }) => {
+      const { BACKTEST_SECRETS, loadBacktestEnv } = await import("../service-config.js");
       const env = loadBacktestEnv(); // fail here, with one line, before anything starts
       if (env.REDIS_URL === undefined) throw new ConfigError("REDIS_URL is not set: a backtest worker takes its jobs from Redis (without Redis, `quantmind serve backtest` runs them itself)");
-      if (!options.harden || hasPermissionModel()) {
-        shutdownOnSignal(await runBacktestWorker(env, createLogger("backtest-worker", { level: env.LOG_LEVEL })));
+      const workerMain = await import("../worker-main.js");
+      if (!options.harden || workerMain.hasPermissionModel()) {
+        const [{ shutdownOnSignal }, { createLogger }] = await Promise.all([import("../../shared/cli/shutdown.js"), import("../../shared/logger.js")]);
+        shutdownOnSignal(await workerMain.runBacktestWorker(env, createLogger("backtest-worker", { level: env.LOG_LEVEL })));
         return;
       }
       // The worker parses its environment again, so it may read the secret files (`X_FILE`) too.
       const secretFiles = BACKTEST_SECRETS.map((name) => process.env[`${name}_FILE`]).filter((file): file is string => file !== undefined && file !== "");
+      const [{ barCacheDir }, { runHardenedWorker }] = await Promise.all([import("../datasets-from-env.js"), import("./hardened-worker.js")]);
       process.exitCode = await runHardenedWorker({ readPaths: [env.BACKTEST_DATA_DIR, ...secretFiles], cacheDir: barCacheDir(env), env: process.env });
     });
 
@@ -71,6 +76,7 @@ export function registerBacktestCommands(program: Command): void {
     .option("--out <png>", "where to write the chart (default: next to the strategy file)")
     .option("--report <json>", "also write the JSON report")
     .action(async (file: string, options: { dataset: string; config?: string; language?: StrategyLanguage; out?: string; report?: string }) => {
+      const { runBacktestFile } = await import("./run-command.js");
       await runBacktestFile(file, options, process.stdout);
     });
 }
@@ -79,5 +85,10 @@ export function registerBacktestCommands(program: Command): void {
 export const backtestStartPart: StartPart = {
   name: "backtests",
   options: [new Option("--backtest-port <n>", "backtest HTTP port (default 8002)").argParser(portOption)],
-  start: (options, out) => startBacktest(loadBacktestEnv(envWith({ MCP_PORT: (options.backtestPort as string | undefined) ?? "8002" })), out),
+  async start(options, out) {
+    const { loadBacktestEnv } = await import("../service-config.js");
+    const env = loadBacktestEnv(envWith({ MCP_PORT: (options.backtestPort as string | undefined) ?? "8002" }));
+    const { startBacktest } = await import("./start-command.js");
+    return startBacktest(env, out);
+  },
 };

@@ -1,10 +1,10 @@
-/** The backup service's commands: `quantmind backup run|schedule|list|restore`. */
+/**
+ * The backup service's commands: `quantmind backup run|schedule|list|restore`. Each action
+ * imports its command module when it runs: the storage, Redis and Qdrant clients stay unloaded
+ * for every other command.
+ */
 import { Argument, Option, type Command } from "commander";
-import { shutdownOnSignal } from "../../shared/cli/shutdown.js";
-import { listBackups } from "./list-command.js";
-import { restoreCommand } from "./restore-command.js";
-import { runBackupCommand, type RunTarget } from "./run-command.js";
-import { scheduleBackups } from "./schedule-command.js";
+import type { RunTarget } from "./run-command.js";
 
 export function registerBackupCommands(program: Command): void {
   const backup = program
@@ -16,6 +16,7 @@ export function registerBackupCommands(program: Command): void {
     .description("back up one store now, or both; exits non-zero when any backup fails")
     .addArgument(new Argument("<store>", "what to back up").choices(["qdrant", "redis", "all"]))
     .action(async (store: RunTarget) => {
+      const { runBackupCommand } = await import("./run-command.js");
       await runBackupCommand(store, process.stdout);
     });
 
@@ -23,6 +24,7 @@ export function registerBackupCommands(program: Command): void {
     .command("schedule")
     .description("the backup daemon: runs each configured store on its cron schedule (BACKUP_SCHEDULE_REDIS, BACKUP_SCHEDULE_QDRANT)")
     .action(async () => {
+      const [{ shutdownOnSignal }, { scheduleBackups }] = await Promise.all([import("../../shared/cli/shutdown.js"), import("./schedule-command.js")]);
       shutdownOnSignal(await scheduleBackups());
     });
 
@@ -32,6 +34,7 @@ export function registerBackupCommands(program: Command): void {
     .addOption(new Option("--store <store>", "only this store").choices(["qdrant", "redis"]))
     .option("--json", "print the manifests as JSON")
     .action(async (options: { store?: "qdrant" | "redis"; json?: boolean }) => {
+      const { listBackups } = await import("./list-command.js");
       await listBackups(options.store, options.json ?? false, process.stdout);
     });
 
@@ -43,6 +46,7 @@ export function registerBackupCommands(program: Command): void {
     .option("--force", "move an existing AOF/RDB in the Redis data directory aside instead of refusing")
     .option("--download <dir>", "only fetch and verify the backup's files into <dir>")
     .action(async (id: string, options: { redisDataDir?: string; force?: boolean; download?: string }) => {
+      const { restoreCommand } = await import("./restore-command.js");
       await restoreCommand(id, options, process.stdout);
     });
 }
