@@ -8,6 +8,11 @@
  * `serve <name>` with --transport/--host/--port), `commandGroup` (shared groups such as `serve`
  * or `worker`, created on first use), `shutdownOnSignal`, and `StartPart` (a service's share of
  * `quantmind start`, which `npm start` runs: add it to the START_PARTS list).
+ *
+ * Registering must stay cheap: every command, even `--help`, registers all of them. A commands.ts
+ * imports statically only commander and small modules (options, constants); each action and
+ * StartPart imports its service's runtime with `await import(...)` when it runs.
+ * test/cli-startup.test.ts fails, naming the import, when registration loads a package or runtime.
  */
 import { Command } from "commander";
 import { runCli } from "./shared/cli/run-cli.js";
