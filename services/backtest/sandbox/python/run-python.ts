@@ -7,9 +7,9 @@
  * with all six columns sent up front. The outcome and targets come back on fd 3, progress on fd 4. stdout/stderr are counted (past the limit: SBX_OUTPUT_LIMIT)
  * and only their tail is kept for diagnostics. The host kills the sandbox on the wall-clock
  * limit, on cancellation, and as soon as the result is in (threads or children left behind
- * never hold a job open).
+ * never hold a job open). The sandbox is started by this process's launcher
+ * (sandbox-launcher.ts), never by this process itself.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
 import { BAR_COLUMNS, type Bars } from "../../engine/bars.js";
 import {
@@ -17,7 +17,6 @@ import {
   MemoryLimitError,
   OutputLimitError,
   SandboxCancelledError,
-  SandboxFailedError,
   StrategyResultError,
   StrategyRuntimeError,
   WallTimeLimitError,
@@ -28,6 +27,7 @@ import { probePythonSandbox, type PythonSandboxOptions } from "./probe.js";
 import { parsePythonResult, ResultCollector, type PythonTiming } from "./python-result.js";
 import { pythonHeader } from "./runner-source.js";
 import { buildSandboxCommand } from "./sandbox-command.js";
+import { SandboxLauncher, type LaunchedProcess } from "./sandbox-launcher.js";
 
 export type { PythonSandboxOptions } from "./probe.js";
 
@@ -45,15 +45,18 @@ export interface PythonJob {
 /** Most bytes of result header accepted on fd 3 besides the targets. */
 const RESULT_HEADER_MAX = 16 * 1024;
 
+/** Starts every sandbox of this process (see sandbox-launcher.ts for why not from here). */
+const launcher = new SandboxLauncher();
+
 export async function runPython(job: PythonJob, options: PythonSandboxOptions = {}): Promise<Float64Array> {
   if (job.signal?.aborted) throw new SandboxCancelledError();
   const sandbox = await probePythonSandbox(options);
   const n = job.bars.time.length;
   const dataBytes = n * 8 * BAR_COLUMNS.length;
   const { command, args } = buildSandboxCommand(sandbox.runtime, job.limits, dataBytes, sandbox.command);
-  // An empty environment for bwrap itself: its pid 1 inside keeps the environment it was given.
-  const child = spawn(command, args, { env: {}, stdio: ["pipe", "pipe", "pipe", "pipe", "pipe", "pipe"], detached: false });
   const started = performance.now();
+  // The launcher starts bwrap with an empty environment: its pid 1 inside keeps the one it got.
+  const child = await launcher.spawn(command, args, { timeoutMs: job.limits.timeoutMs, signal: job.signal });
   return new Promise<Float64Array>((resolve, reject) => {
     let settled = false;
     const settle = (error: Error | undefined, targets?: Float64Array) => {
@@ -65,7 +68,7 @@ export async function runPython(job: PythonJob, options: PythonSandboxOptions = 
       if (error !== undefined) reject(error);
       else resolve(targets!);
     };
-    const wallTimer = setTimeout(() => settle(new WallTimeLimitError(job.limits.timeoutMs)), job.limits.timeoutMs);
+    const wallTimer = setTimeout(() => settle(new WallTimeLimitError(job.limits.timeoutMs)), job.limits.timeoutMs - (performance.now() - started));
     const onAbort = () => settle(new SandboxCancelledError());
     job.signal?.addEventListener("abort", onAbort, { once: true });
 
@@ -76,11 +79,11 @@ export async function runPython(job: PythonJob, options: PythonSandboxOptions = 
       tail = (tail + chunk.toString("utf8")).slice(-2000);
       if (output > job.limits.outputBytes) settle(new OutputLimitError(job.limits.outputBytes));
     };
-    child.stdout!.on("data", onOutput);
-    child.stderr!.on("data", onOutput);
+    child.stdout.on("data", onOutput);
+    child.stderr.on("data", onOutput);
 
     const collected = new ResultCollector(n, RESULT_HEADER_MAX);
-    const results = child.stdio[3] as Readable;
+    const results = child.stdio[3]!;
     results.on("data", (chunk: Buffer) => {
       if (!settled && !collected.push(chunk)) settle(new StrategyResultError(`the strategy's result is larger than ${n} targets`));
     });
@@ -103,7 +106,7 @@ export async function runPython(job: PythonJob, options: PythonSandboxOptions = 
       else setTimeout(result, 100);
     });
     let progressText = "";
-    const progress = child.stdio[4] as Readable;
+    const progress = child.stdio[4]!;
     progress.on("data", (chunk: Buffer) => {
       progressText = (progressText + chunk.toString("latin1")).slice(-64);
       const done = Number(/(\d+)\n$/.exec(progressText)?.[1]);
@@ -114,14 +117,15 @@ export async function runPython(job: PythonJob, options: PythonSandboxOptions = 
       result?.();
     });
 
-    child.on("error", (error) => settle(new SandboxFailedError(`cannot start the Python sandbox: ${error.message}`, { cause: error })));
+    // The launcher died mid-job, and the sandbox with it.
+    child.on("error", (error: Error) => settle(error));
     child.on("close", (code, signal) => {
       if (settled) return;
       // fd 3 may still be draining: give its "end" the first chance to deliver the result.
       setImmediate(() => settle(exitError(code, signal, job.limits, performance.now() - started, tail)));
     });
-    writeHeader(child.stdin!, job, n);
-    serveColumns((child.stdio as unknown as Readable[])[5]!, child.stdin!, job.bars, n);
+    writeHeader(child.stdin, job, n);
+    serveColumns(child.stdio[5]!, child.stdin, job.bars, n);
   });
 }
 
@@ -173,7 +177,7 @@ function signalName(n: number): NodeJS.Signals | undefined {
   return names[n];
 }
 
-function kill(child: ChildProcess): void {
+function kill(child: LaunchedProcess): void {
   // bwrap runs with --die-with-parent: killing it takes the whole sandbox (its pid namespace) down.
-  if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  if (child.exitCode === null && child.signalCode === null) child.kill();
 }
