@@ -165,7 +165,9 @@ export async function runJavaScript(job: JavaScriptJob): Promise<Float64Array> {
       }
       phase("compileMs");
       const remaining = Math.max(1, Math.ceil(limits.timeoutMs - (performance.now() - started)));
-      targets = await script.run(context, { timeout: remaining, release: true, copy: true });
+      // The runner's array crosses once: copied out of the isolate, then moved into this one.
+      const result = await script.run(context, { timeout: remaining, release: true, externalCopy: true });
+      targets = (result as IsolatedVm.ExternalCopy<unknown> | undefined)?.copy({ transferIn: true });
       phase("runMs");
       timings.cpuMs = Number(isolate.cpuTime) / 1e6;
     })();
