@@ -4,7 +4,7 @@
  * isolate's start included and without it: the in-isolate run alone), with the bars shared as
  * the data layer loads them (one SharedArrayBuffer) and, for bars from elsewhere, moved or copied
  * in; Python with numpy (whole job, an empty job's start-up, the strategy's own run); isolate
- * creation. CPU times (isolate.cpuTime; Python's process_time inside the sandbox) are printed
+ * creation; and, as the ceiling, the same vectorised strategy in plain Node, cold and warm. CPU times (isolate.cpuTime; Python's process_time inside the sandbox) are printed
  * too: on a machine shared with other work they say more than wall times.
  * Each figure is the median of BENCH_ROUNDS runs (default 5) after three unmeasured ones.
  * It runs under the malloc settings the hardened worker gets (sandbox/malloc-tuning.ts): when
@@ -15,6 +15,7 @@ import { spawn } from "node:child_process";
 import { cpus, loadavg } from "node:os";
 import ivm from "isolated-vm";
 import { allocateBars, type Bars } from "../services/backtest/engine/bars.js";
+import { INDICATORS_SOURCE } from "../services/backtest/sandbox/js/indicators-source.js";
 import { MALLOC_TUNABLES, withMallocTunables } from "../services/backtest/sandbox/malloc-tuning.js";
 import { runStrategy, type SandboxTimings, type StrategyRequest } from "../services/backtest/sandbox/run-strategy.js";
 import { machine } from "./lib/stats.js";
@@ -79,6 +80,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 interface Measured {
   totalMs: number;
+  /** CPU time of this process (user + system) during the job. */
+  hostCpuMs: number;
   timings?: SandboxTimings;
 }
 
@@ -92,20 +95,23 @@ function plainBars(bars: Bars): Bars {
 
 async function measure(request: Omit<StrategyRequest, "bars">, barsIn: BarsIn): Promise<Measured> {
   const loaded = makeBars(N);
-  const plain = plainBars(loaded);
+  const plain = barsIn === "copied" ? plainBars(loaded) : loaded;
   const runs: Measured[] = [];
   for (let round = 0; round < WARMUP + ROUNDS; round++) {
     // Moving bars in detaches them: each such run needs its own copy, made outside the timing.
     const bars = barsIn === "shared" ? loaded : barsIn === "moved" ? plainBars(loaded) : plain;
     let timings: SandboxTimings | undefined;
+    const cpuBefore = process.cpuUsage();
     const started = performance.now();
     await runStrategy({ ...request, bars, onTimings: (t) => (timings = t) });
     const totalMs = performance.now() - started;
-    if (round >= WARMUP) runs.push({ totalMs, timings });
+    const cpu = process.cpuUsage(cpuBefore);
+    if (round >= WARMUP) runs.push({ totalMs, hostCpuMs: (cpu.user + cpu.system) / 1000, timings });
   }
   const pick = (f: (m: Measured) => number) => median(runs.map(f));
   return {
     totalMs: pick((m) => m.totalMs),
+    hostCpuMs: pick((m) => m.hostCpuMs),
     timings: runs[0]!.timings && {
       isolateMs: pick((m) => m.timings!.isolateMs),
       dataInMs: pick((m) => m.timings!.dataInMs),
@@ -115,6 +121,26 @@ async function measure(request: Omit<StrategyRequest, "bars">, barsIn: BarsIn): 
       runCpuMs: pick((m) => m.timings!.runCpuMs),
     },
   };
+}
+
+/**
+ * The ceiling a sandbox can approach: the same strategy and helpers as plain functions of this
+ * process, run 30 times in a row. Only the first run is cold, as every run in a fresh isolate is.
+ */
+function plainNodeReference(bars: Bars, params: Record<string, number>): { firstMs: number; warmMs: number; bestMs: number } {
+  const helpers = new Function(`${INDICATORS_SOURCE}\nreturn { sma, crossover };`)() as Record<string, unknown>;
+  const module = { exports: {} as { signals?: (data: unknown, params: unknown) => Float64Array } };
+  const esm = JS_VECTORISED.replace(/^import \{ sma, crossover \} from "quantmind";/, "const { sma, crossover } = helpers;").replace("export function signals", "module.exports.signals = function signals");
+  new Function("module", "helpers", esm)(module, helpers);
+  const data = { close: bars.close, length: bars.close.length };
+  const times: number[] = [];
+  for (let i = 0; i < 30; i++) {
+    const started = performance.now();
+    module.exports.signals!(data, params);
+    times.push(performance.now() - started);
+  }
+  const warm = times.slice(10);
+  return { firstMs: times[0]!, warmMs: median(warm), bestMs: Math.min(...warm) };
 }
 
 const rate = (ms: number) => `${(N / ms / 1000).toFixed(1)} M bars/s`;
@@ -144,6 +170,12 @@ export async function benchBacktestSandbox(): Promise<void> {
   }
   console.log(`isolate + context creation: p50 ${median(creations.slice(1)).toFixed(2)} ms`);
 
+  const reference = plainNodeReference(makeBars(N), params);
+  console.log(
+    `reference, the vectorised strategy in plain Node (no sandbox, no data in or out): first run ${reference.firstMs.toFixed(1)} ms = ${rate(reference.firstMs)}; ` +
+      `warm (runs 11-30) p50 ${reference.warmMs.toFixed(1)} ms = ${rate(reference.warmMs)}, best ${reference.bestMs.toFixed(1)} ms = ${rate(reference.bestMs)}`,
+  );
+
   const js: [string, string, BarsIn][] = [
     ["JS vectorised, bars shared (as loaded)", JS_VECTORISED, "shared"],
     ["JS vectorised, plain bars moved in", JS_VECTORISED, "moved"],
@@ -161,7 +193,6 @@ export async function benchBacktestSandbox(): Promise<void> {
     );
   }
 
-  const cpuBefore = process.cpuUsage();
   const empty = await measure({ language: "python", code: PY_EMPTY, params }, "shared");
   const numpy = await measure({ language: "python", code: PY_NUMPY, params }, "shared");
   const t = numpy.timings!;
@@ -170,9 +201,8 @@ export async function benchBacktestSandbox(): Promise<void> {
       `${empty.totalMs.toFixed(1)} ms; strategy run inside ${t.runMs.toFixed(1)} ms = ${rate(t.runMs)}, its CPU ${t.runCpuMs.toFixed(1)} ms = ` +
       `${rate(t.runCpuMs)} per CPU-second; whole process CPU ${t.cpuMs.toFixed(1)} ms = ${rate(t.cpuMs)} per CPU-second`,
   );
-  const host = process.cpuUsage(cpuBefore);
-  // Starting the sandbox forks this process, which costs in proportion to its resident memory.
+  // The launcher starts the sandboxes (sandbox-launcher.ts): this process's size no longer matters.
   const rssMb = Math.round(process.memoryUsage().rss / 2 ** 20);
-  console.log(`Python host side (Node: spawning, pipes, result): ${((host.user + host.system) / 1000 / (2 * (WARMUP + ROUNDS))).toFixed(1)} ms CPU per job, at ${rssMb} MB resident`);
+  console.log(`Python host side (Node: the launcher's messages, pipes, result): ${numpy.hostCpuMs.toFixed(1)} ms CPU per job (p50), at ${rssMb} MB resident`);
   console.log(`load average at the end: ${load()}`);
 }
