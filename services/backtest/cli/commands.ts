@@ -54,10 +54,16 @@ export function registerBacktestCommands(program: Command): void {
       const { BACKTEST_SECRETS, loadBacktestEnv } = await import("../service-config.js");
       const env = loadBacktestEnv(); // fail here, with one line, before anything starts
       if (env.REDIS_URL === undefined) throw new ConfigError("REDIS_URL is not set: a backtest worker takes its jobs from Redis (without Redis, `quantmind serve backtest` runs them itself)");
-      const workerMain = await import("../worker-main.js");
-      if (!options.harden || workerMain.hasPermissionModel()) {
-        const [{ shutdownOnSignal }, { createLogger }] = await Promise.all([import("../../shared/cli/shutdown.js"), import("../../shared/logger.js")]);
-        shutdownOnSignal(await workerMain.runBacktestWorker(env, createLogger("backtest-worker", { level: env.LOG_LEVEL })));
+      // Only a process under Node's permission model has process.permission: without it there is
+      // nothing to ask, and the launcher of a hardened worker need not load the worker's runtime.
+      const underPermissionModel = "permission" in process && (await import("../worker-main.js")).hasPermissionModel();
+      if (!options.harden || underPermissionModel) {
+        const [{ shutdownOnSignal }, { createLogger }, { runBacktestWorker }] = await Promise.all([
+          import("../../shared/cli/shutdown.js"),
+          import("../../shared/logger.js"),
+          import("../worker-main.js"),
+        ]);
+        shutdownOnSignal(await runBacktestWorker(env, createLogger("backtest-worker", { level: env.LOG_LEVEL })));
         return;
       }
       // The worker parses its environment again, so it may read the secret files (`X_FILE`) too.
