@@ -102,16 +102,18 @@ describe("sandbox launcher", () => {
 
   it("kills its sandboxes when the process that owns it is killed with SIGKILL", async () => {
     const owner = spawn(process.execPath, ["--import", "tsx", path.join(fixtures, "launcher-owner.ts")], { stdio: ["ignore", "pipe", "inherit"] });
-    const pid = await new Promise<number>((resolve, reject) => {
-      owner.stdout.once("data", (b: Buffer) => resolve(Number(b.toString())));
-      owner.once("exit", (code) => reject(new Error(`the owner exited (${code}) before starting its sandbox`)));
-    });
-    expect(alive(pid)).toBe(true);
-    owner.kill("SIGKILL");
+    let pid: number | undefined;
     try {
-      expect(await waitFor(() => !alive(pid), 5_000)).toBe(true);
+      pid = await new Promise<number>((resolve, reject) => {
+        owner.stdout.once("data", (b: Buffer) => resolve(Number(b.toString())));
+        owner.once("exit", (code) => reject(new Error(`the owner exited (${code}) before starting its sandbox`)));
+      });
+      expect(alive(pid)).toBe(true);
+      owner.kill("SIGKILL");
+      expect(await waitFor(() => !alive(pid!), 5_000)).toBe(true);
     } finally {
-      if (alive(pid)) process.kill(pid, "SIGKILL");
+      owner.kill("SIGKILL");
+      if (pid !== undefined && alive(pid)) process.kill(pid, "SIGKILL");
     }
   });
 });
