@@ -8,7 +8,6 @@ import type { Env } from "../shared/config.js";
 import { ConfigError } from "../shared/errors.js";
 import { PACKAGE_ROOT } from "../shared/package-root.js";
 import type { Broker } from "./broker.js";
-import { BinanceBroker } from "./binance/binance-broker.js";
 import type { ExchangeOptions } from "./binance/exchange.js";
 import { loadBrokersConfig, type BrokerConfigEntry, type BrokersConfig } from "./config/load.js";
 import { Mt5MockBroker, type Mt5MockOptions } from "./mt5-mock/mt5-mock-broker.js";
@@ -24,8 +23,8 @@ export interface RegistryOptions {
   binance?: ExchangeOptions;
 }
 
-/** Builds the broker of one entry; throws the entry's configuration error if it has one. */
-export function createBroker(config: BrokerConfigEntry, options: RegistryOptions = {}): Broker {
+/** Builds the broker of one entry; rejects with the entry's configuration error if it has one. */
+export async function createBroker(config: BrokerConfigEntry, options: RegistryOptions = {}): Promise<Broker> {
   if (config.error) throw config.error;
   const entry = config.entry!;
   switch (entry.kind) {
@@ -34,8 +33,11 @@ export function createBroker(config: BrokerConfigEntry, options: RegistryOptions
     case "mt5_socket":
       return new Mt5SocketBroker(config.name, entry);
     case "binance_spot":
-    case "binance_futures":
+    case "binance_futures": {
+      // ccxt takes about 1.5 s to load here: only a process with a Binance broker pays for it.
+      const { BinanceBroker } = await import("./binance/binance-broker.js");
       return new BinanceBroker(config.name, entry, options.binance);
+    }
   }
 }
 
@@ -49,11 +51,12 @@ export function findEntry(config: BrokersConfig, name: string): BrokerConfigEntr
 }
 
 /** Every enabled broker, by name: what the services register at start-up. */
-export function createEnabledBrokers(config: BrokersConfig, options: RegistryOptions = {}): Map<string, Broker> {
-  return new Map(config.brokers.filter((b) => b.enabled).map((b) => [b.name, createBroker(b, options)]));
+export async function createEnabledBrokers(config: BrokersConfig, options: RegistryOptions = {}): Promise<Map<string, Broker>> {
+  const enabled = config.brokers.filter((b) => b.enabled);
+  return new Map(await Promise.all(enabled.map(async (b) => [b.name, await createBroker(b, options)] as const)));
 }
 
 /** Loads the file the environment names and builds its enabled brokers. */
-export function loadEnabledBrokers(env: Env, options: RegistryOptions = {}): Map<string, Broker> {
+export function loadEnabledBrokers(env: Env, options: RegistryOptions = {}): Promise<Map<string, Broker>> {
   return createEnabledBrokers(loadBrokersConfig(brokersConfigPath(env), env), options);
 }

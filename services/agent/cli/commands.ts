@@ -30,7 +30,7 @@ export function registerAgentCommands(program: Command): void {
         import("../main.js"),
       ]);
       const logger = createLogger("strategy-agent", { level: config.LOG_LEVEL });
-      const agent = await runAgent(config, logger, loadEnabledBrokers({ ...env, BROKERS_CONFIG: config.BROKERS_CONFIG }));
+      const agent = await runAgent(config, logger, await loadEnabledBrokers({ ...env, BROKERS_CONFIG: config.BROKERS_CONFIG }));
       shutdownOnSignal(agent.stop);
     });
 
@@ -91,7 +91,7 @@ export const agentStartPart: StartPart = {
     const { loadAgentConfig } = await import("../config.js");
     const probe = loadAgentConfig(env);
     const [{ loadEnabledBrokers }, { createLogger }, { runAgent }] = await Promise.all([import("../../brokers/registry.js"), import("../../shared/logger.js"), import("../main.js")]);
-    const brokers = loadEnabledBrokers({ ...env, BROKERS_CONFIG: probe.BROKERS_CONFIG });
+    const brokers = await loadEnabledBrokers({ ...env, BROKERS_CONFIG: probe.BROKERS_CONFIG });
     const simulatedOnly = [...brokers.values()].every((b) => b.kind === "mt5_mock");
     if (env.AGENT_MCP_TRADING === undefined && simulatedOnly) env.AGENT_MCP_TRADING = "true";
     const config = loadAgentConfig(env);

@@ -14,7 +14,7 @@ const DEFAULT_SYMBOL = { mt5_mock: "EURUSD", mt5_socket: "EURUSD", binance_spot:
 export async function checkBroker(name: string, env: Env, out: NodeJS.WritableStream, options: { symbol?: string } & RegistryOptions = {}): Promise<{ account: Account; tick: Tick }> {
   const config = loadBrokersConfig(brokersConfigPath(env), env);
   const entry = findEntry(config, name);
-  const broker = createBroker(entry, options);
+  const broker = await createBroker(entry, options);
   const symbol = options.symbol ?? entry.entry!.check_symbol ?? DEFAULT_SYMBOL[entry.entry!.kind];
   const write = (line: string) => out.write(`${scrubSecrets(line)}\n`);
   try {

@@ -23,7 +23,7 @@ async function probe(entry: BrokerConfigEntry, options: RegistryOptions): Promis
   const base = { name: entry.name, kind: entry.kind ?? "?", enabled: entry.enabled, trading: entry.trading, testnet: entry.testnet ?? null };
   if (entry.error) return { ...base, reachable: null, detail: `config: ${entry.error.message}` };
   if (!entry.enabled) return { ...base, reachable: null, detail: "disabled: not contacted" };
-  const broker = createBroker(entry, options);
+  const broker = await createBroker(entry, options);
   try {
     const health = await broker.health();
     return { ...base, reachable: health.reachable, detail: `${health.detail ?? ""} (${health.latencyMs.toFixed(0)} ms)` };
