@@ -80,7 +80,8 @@ const workerRun: Runtime<BacktestVariable> = {
   // The hardened worker bundles its entry into /tmp; the bar cache is there too.
   tmpfsPaths: ["/tmp"],
   // Two sandboxes of 512 MB, the worker's own heap and the data; Python jobs start bwrap,
-  // prlimit and python3 (a few processes each), isolated-vm a few threads per isolate.
+  // prlimit and python3 (a few processes each) through one launcher (a Node process: 42 MB
+  // resident, 7 threads here), isolated-vm a few threads per isolate.
   limits: { memoryMb: 2048, cpus: 2, pidsLimit: 256 },
   backends: ["redis"],
   // bubblewrap gives each Python job its own user, network, mount and pid namespaces.
