@@ -100,6 +100,15 @@ describe("sandbox launcher", () => {
     }
   });
 
+  it("fails at once when the launcher itself cannot start, and tries again for the next job", async () => {
+    const missing = new SandboxLauncher([], "/nonexistent/node");
+    for (let job = 0; job < 2; job++) {
+      const started = Date.now();
+      await expect(missing.spawn("/bin/true", [], { timeoutMs: 30_000 })).rejects.toThrow(/sandbox launcher could not start \(spawn \/nonexistent\/node ENOENT\)/);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    }
+  });
+
   it("kills its sandboxes when the process that owns it is killed with SIGKILL", async () => {
     const owner = spawn(process.execPath, ["--import", "tsx", path.join(fixtures, "launcher-owner.ts")], { stdio: ["ignore", "pipe", "inherit"] });
     let pid: number | undefined;

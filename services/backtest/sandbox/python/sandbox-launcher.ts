@@ -96,6 +96,8 @@ export class LaunchedProcess extends EventEmitter {
 }
 
 interface Launch {
+  /** The launcher asked to start it: its death fails only its own launches. */
+  launcher: ChildProcess;
   sockets: Socket[];
   received: number;
   resolve: (process: LaunchedProcess) => void;
@@ -111,6 +113,7 @@ export class SandboxLauncher {
   constructor(
     /** Node flags for the launcher; under the permission model it may only start processes. */
     private readonly nodeFlags: string[] = defaultNodeFlags(),
+    private readonly node: string = process.execPath,
   ) {}
 
   /** Starts `command` in the launcher; resolves once its six sockets are here. */
@@ -135,6 +138,7 @@ export class SandboxLauncher {
       };
       options.signal?.addEventListener("abort", onAbort, { once: true });
       this.#launches.set(id, {
+        launcher: child,
         sockets: [],
         received: 0,
         resolve: (process) => {
@@ -149,24 +153,37 @@ export class SandboxLauncher {
     });
   }
 
-  /** Stops the launcher; the sandboxes it started are killed with it. */
+  /** Stops the launcher; the sandboxes it started are killed with it, the next spawn starts another. */
   close(): void {
     this.#child?.kill("SIGKILL");
+    this.#child = undefined;
   }
 
   #launcher(): ChildProcess {
     if (this.#child !== undefined) return this.#child;
-    const child = spawn(process.execPath, [...this.nodeFlags, "-e", LAUNCHER_SOURCE], { env: {}, stdio: ["ignore", "ignore", "inherit", "ipc"] });
+    const child = spawn(this.node, [...this.nodeFlags, "-e", LAUNCHER_SOURCE], { env: {}, stdio: ["ignore", "ignore", "inherit", "ipc"] });
     child.on("message", (message: LauncherMessage, handle?: Socket) => this.#onMessage(message, handle));
-    child.on("error", () => {});
-    child.once("exit", (code, signal) => {
+    let gone = false;
+    const onGone = (what: string) => {
+      if (gone) return;
+      gone = true;
       if (this.#child === child) this.#child = undefined;
-      const error = new SandboxFailedError(`the sandbox launcher exited (${signal ?? `code ${code}`}); its sandboxes went with it`);
-      for (const launch of this.#launches.values()) {
-        if (launch.process === undefined) launch.reject(error);
-        else launch.process.lost(error);
+      const error = new SandboxFailedError(`the sandbox launcher ${what}; its sandboxes went with it`);
+      for (const [id, launch] of this.#launches) {
+        if (launch.launcher !== child) continue;
+        if (launch.process === undefined) {
+          launch.reject(error);
+        } else {
+          this.#launches.delete(id);
+          launch.process.lost(error);
+        }
       }
-      this.#launches.clear();
+    };
+    child.once("exit", (code, signal) => onGone(`exited (${signal ?? `code ${code}`})`));
+    // Only a launcher that could not start (EAGAIN at the pids limit) ends without "exit": the
+    // next job must try again, not send to a process that never was.
+    child.on("error", (error) => {
+      if (child.pid === undefined) onGone(`could not start (${error.message})`);
     });
     // Neither the launcher nor its channel keeps this process alive: a job in flight does.
     child.unref();
