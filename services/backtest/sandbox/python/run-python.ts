@@ -27,7 +27,7 @@ import { probePythonSandbox, type PythonSandboxOptions } from "./probe.js";
 import { parsePythonResult, ResultCollector, type PythonTiming } from "./python-result.js";
 import { pythonHeader } from "./runner-source.js";
 import { buildSandboxCommand } from "./sandbox-command.js";
-import { SandboxLauncher, type LaunchedProcess } from "./sandbox-launcher.js";
+import { SandboxLauncher } from "./sandbox-launcher.js";
 
 export type { PythonSandboxOptions } from "./probe.js";
 
@@ -64,7 +64,8 @@ export async function runPython(job: PythonJob, options: PythonSandboxOptions = 
       settled = true;
       clearTimeout(wallTimer);
       job.signal?.removeEventListener("abort", onAbort);
-      kill(child);
+      // bwrap runs with --die-with-parent: killing it takes the whole sandbox (its pid namespace) down.
+      child.kill();
       if (error !== undefined) reject(error);
       else resolve(targets!);
     };
@@ -175,9 +176,4 @@ function exitError(code: number | null, signal: NodeJS.Signals | null, limits: S
 function signalName(n: number): NodeJS.Signals | undefined {
   const names: Record<number, NodeJS.Signals> = { 6: "SIGABRT", 9: "SIGKILL", 11: "SIGSEGV", 15: "SIGTERM", 24: "SIGXCPU", 25: "SIGXFSZ" };
   return names[n];
-}
-
-function kill(child: LaunchedProcess): void {
-  // bwrap runs with --die-with-parent: killing it takes the whole sandbox (its pid namespace) down.
-  if (child.exitCode === null && child.signalCode === null) child.kill();
 }

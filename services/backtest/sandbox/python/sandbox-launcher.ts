@@ -32,8 +32,8 @@ interface LaunchOptions {
  * dies first.
  */
 export class LaunchedProcess extends EventEmitter {
-  exitCode: number | null = null;
-  signalCode: NodeJS.Signals | null = null;
+  #code: number | null = null;
+  #signal: NodeJS.Signals | null = null;
   #exited = false;
   #open: number;
 
@@ -74,8 +74,8 @@ export class LaunchedProcess extends EventEmitter {
   /** Called by the launcher: the sandbox exited. */
   exited(code: number | null, signal: NodeJS.Signals | null): void {
     this.#exited = true;
-    this.exitCode = code;
-    this.signalCode = signal;
+    this.#code = code;
+    this.#signal = signal;
     // Sockets nobody reads (stdin, an unused fd) would never see their end-of-file: drain them.
     for (const socket of this.stdio) if (socket.readableFlowing !== true) socket.resume();
     this.#maybeClose();
@@ -85,13 +85,13 @@ export class LaunchedProcess extends EventEmitter {
   lost(error: Error): void {
     if (this.#exited) return;
     this.#exited = true;
-    this.signalCode = "SIGKILL";
+    this.#signal = "SIGKILL";
     this.emit("error", error);
     for (const socket of this.stdio) socket.destroy();
   }
 
   #maybeClose(): void {
-    if (this.#exited && this.#open === 0) this.emit("close", this.exitCode, this.signalCode);
+    if (this.#exited && this.#open === 0) this.emit("close", this.#code, this.#signal);
   }
 }
 
@@ -133,7 +133,8 @@ export class SandboxLauncher {
         const launch = this.#launches.get(id);
         this.#launches.delete(id);
         for (const socket of launch?.sockets ?? []) socket?.destroy();
-        if (launch?.process === undefined) child.send({ type: "kill", id }, () => {});
+        // Never handed over: whatever the launcher started for it must not run on.
+        child.send({ type: "kill", id }, () => {});
         reject(error);
       };
       options.signal?.addEventListener("abort", onAbort, { once: true });
