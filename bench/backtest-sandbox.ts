@@ -16,6 +16,7 @@ import { cpus, loadavg } from "node:os";
 import ivm from "isolated-vm";
 import { allocateBars, type Bars } from "../services/backtest/engine/bars.js";
 import { INDICATORS_SOURCE } from "../services/backtest/sandbox/js/indicators-source.js";
+import { compileStrategy } from "../services/backtest/sandbox/compile.js";
 import { MALLOC_TUNABLES, withMallocTunables } from "../services/backtest/sandbox/malloc-tuning.js";
 import { runStrategy, type SandboxTimings, type StrategyRequest } from "../services/backtest/sandbox/run-strategy.js";
 import { machine } from "./lib/stats.js";
@@ -127,11 +128,12 @@ async function measure(request: Omit<StrategyRequest, "bars">, barsIn: BarsIn): 
  * The ceiling a sandbox can approach: the same strategy and helpers as plain functions of this
  * process, run 30 times in a row. Only the first run is cold, as every run in a fresh isolate is.
  */
-function plainNodeReference(bars: Bars, params: Record<string, number>): { firstMs: number; warmMs: number; bestMs: number } {
+async function plainNodeReference(bars: Bars, params: Record<string, number>): Promise<{ firstMs: number; warmMs: number; bestMs: number }> {
   const helpers = new Function(`${INDICATORS_SOURCE}\nreturn { sma, crossover };`)() as Record<string, unknown>;
+  // The same CommonJS the sandbox runs, with `require("quantmind")` answered by the plain helpers.
+  const { js } = await compileStrategy("javascript", JS_VECTORISED);
   const module = { exports: {} as { signals?: (data: unknown, params: unknown) => Float64Array } };
-  const esm = JS_VECTORISED.replace(/^import \{ sma, crossover \} from "quantmind";/, "const { sma, crossover } = helpers;").replace("export function signals", "module.exports.signals = function signals");
-  new Function("module", "helpers", esm)(module, helpers);
+  new Function("module", "exports", "require", js)(module, module.exports, () => helpers);
   const data = { close: bars.close, length: bars.close.length };
   const times: number[] = [];
   for (let i = 0; i < 30; i++) {
@@ -170,7 +172,7 @@ export async function benchBacktestSandbox(): Promise<void> {
   }
   console.log(`isolate + context creation: p50 ${median(creations.slice(1)).toFixed(2)} ms`);
 
-  const reference = plainNodeReference(makeBars(N), params);
+  const reference = await plainNodeReference(makeBars(N), params);
   console.log(
     `reference, the vectorised strategy in plain Node (no sandbox, no data in or out): first run ${reference.firstMs.toFixed(1)} ms = ${rate(reference.firstMs)}; ` +
       `warm (runs 11-30) p50 ${reference.warmMs.toFixed(1)} ms = ${rate(reference.warmMs)}, best ${reference.bestMs.toFixed(1)} ms = ${rate(reference.bestMs)}`,
